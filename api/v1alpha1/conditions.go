@@ -1,0 +1,47 @@
+package v1alpha1
+
+// ConditionReady is the condition type every kind of this group reports.
+const ConditionReady = "Ready"
+
+// Reasons of an ArtifactoryToken's Ready condition.
+const (
+	// ReasonIssued: the Secret holds a live token that matches the spec.
+	ReasonIssued = "Issued"
+
+	// ReasonIssuing: the operator is about to mint the first token.
+	ReasonIssuing = "Issuing"
+
+	// ReasonArtifactoryNotFound: the referenced Artifactory does not exist.
+	ReasonArtifactoryNotFound = "ArtifactoryNotFound"
+
+	// ReasonUnsupportedReference: the reference names a kind this version
+	// cannot serve yet.
+	ReasonUnsupportedReference = "UnsupportedReference"
+
+	// ReasonUnsupportedAPI: the Artifactory asks for token endpoints this
+	// version cannot speak yet.
+	ReasonUnsupportedAPI = "UnsupportedAPI"
+
+	// ReasonInvalidArtifactory: the Artifactory's URL, CA bundle or
+	// credentials Secret cannot be used.
+	ReasonInvalidArtifactory = "InvalidArtifactory"
+
+	// ReasonCredentialsRejected: Artifactory refused the operator's
+	// credentials (401, or blocked after repeated failures).
+	ReasonCredentialsRejected = "CredentialsRejected"
+
+	// ReasonArtifactoryRefused: Artifactory refused the request; the message
+	// is Artifactory's own.
+	ReasonArtifactoryRefused = "ArtifactoryRefused"
+
+	// ReasonArtifactoryUnavailable: Artifactory could not be reached or
+	// answered with a server error.
+	ReasonArtifactoryUnavailable = "ArtifactoryUnavailable"
+
+	// ReasonSecretConflict: a Secret with the target name exists and is not
+	// controlled by this ArtifactoryToken, so it is left alone.
+	ReasonSecretConflict = "SecretConflict"
+
+	// ReasonInternalError: an unexpected error; the operator's log has more.
+	ReasonInternalError = "InternalError"
+)

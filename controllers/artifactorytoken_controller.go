@@ -1,0 +1,227 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/tools/events"
+	"k8s.io/utils/clock"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	"github.com/artifactory-token-operator/artifactory-token-operator/api/v1alpha1"
+	"github.com/artifactory-token-operator/artifactory-token-operator/internal/artifactory"
+	"github.com/artifactory-token-operator/artifactory-token-operator/internal/issuance"
+)
+
+// FieldOwner is the server-side apply field manager of the operator's writes.
+const FieldOwner = "artifactory-token-operator"
+
+// artifactoryRefIndex indexes ArtifactoryTokens by the Artifactory they name.
+const artifactoryRefIndex = "spec.artifactoryRef.name"
+
+// ArtifactoryTokenReconciler keeps each ArtifactoryToken's Secret filled
+// with a live token that matches its spec.
+type ArtifactoryTokenReconciler struct {
+	client.Client
+
+	// APIReader reads, uncached, the Secrets the cache does not hold.
+	APIReader client.Reader
+
+	Scheme    *runtime.Scheme
+	Recorder  events.EventRecorder
+	Clock     clock.PassiveClock
+	Connector *Connector
+}
+
+// +kubebuilder:rbac:groups=artifactory.token-operator.dev,resources=artifactorytokens,verbs=get;list;watch;update;patch
+// +kubebuilder:rbac:groups=artifactory.token-operator.dev,resources=artifactorytokens/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=artifactory.token-operator.dev,resources=artifactorytokens/finalizers,verbs=update
+// +kubebuilder:rbac:groups=artifactory.token-operator.dev,resources=artifactories,verbs=get;list;watch
+// +kubebuilder:rbac:groups="",resources=secrets,verbs=get;list;watch;create;update;patch;delete
+// +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
+
+// Reconcile gathers the token's state, decides what it needs, acts on that,
+// and records the outcome.
+func (r *ArtifactoryTokenReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	var tok v1alpha1.ArtifactoryToken
+	if err := r.Get(ctx, req.NamespacedName, &tok); err != nil {
+		// A token deleted since it was queued needs nothing more.
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+
+	// Nothing is issued for a token that is going away.
+	if !tok.DeletionTimestamp.IsZero() {
+		return ctrl.Result{}, nil
+	}
+
+	st, err := r.gather(ctx, &tok)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+
+	out := r.act(ctx, &tok, st)
+
+	return r.record(ctx, &tok, st, out)
+}
+
+// outcome is what act did.
+type outcome struct {
+	decision issuance.Decision
+
+	// issued is the token now in the Secret, when act wrote one.
+	issued    *artifactory.IssuedToken
+	refreshed bool
+
+	// err is why act failed: *blocked, an Artifactory error, or another.
+	err error
+}
+
+// act carries out the decision: one call to Artifactory, then the Secret.
+func (r *ArtifactoryTokenReconciler) act(ctx context.Context, tok *v1alpha1.ArtifactoryToken, st *state) outcome {
+	// A Secret this token does not control is never touched.
+	if st.conflict != "" {
+		return outcome{err: &blocked{v1alpha1.ReasonSecretConflict, st.conflict}}
+	}
+
+	out := outcome{decision: issuance.Decide(st.input(tok))}
+
+	// Waiting costs nothing: no call to Artifactory.
+	if out.decision.Action == issuance.Wait {
+		return out
+	}
+
+	conn, err := r.Connector.connect(ctx, tok)
+	if err != nil {
+		out.err = err
+		return out
+	}
+
+	issued, refreshed, err := r.mint(ctx, conn, tok, st, out.decision)
+	if err != nil {
+		out.err = err
+		return out
+	}
+
+	if err := r.writeSecret(ctx, tok, st, conn.url, issued); err != nil {
+		r.revokeUnwritten(ctx, conn, issued)
+		out.err = fmt.Errorf("writing Secret %s: %w", st.secretName, err)
+		return out
+	}
+
+	out.issued, out.refreshed = issued, refreshed
+	return out
+}
+
+// mint gets a token: a refresh when the decision is to renew a refreshable
+// token, a new one otherwise or when Artifactory refuses the refresh.
+func (r *ArtifactoryTokenReconciler) mint(ctx context.Context, conn *connection,
+	tok *v1alpha1.ArtifactoryToken, st *state, d issuance.Decision,
+) (*artifactory.IssuedToken, bool, error) {
+	if d.Action == issuance.Renew && st.refreshable() {
+		issued, err := conn.client.Refresh(ctx, st.refreshRequest())
+		if err == nil {
+			return issued, true, nil
+		}
+
+		// Only a refusal falls back: after a transport error the refresh
+		// token may be spent, and the next attempt starts afresh anyway.
+		if !artifactory.IsRefreshRefused(err) {
+			return nil, false, fmt.Errorf("refreshing token: %w", err)
+		}
+		ctrl.LoggerFrom(ctx).Info("Refresh refused, minting a new token",
+			"tokenID", st.record.TokenID, "error", err.Error())
+	}
+
+	issued, err := conn.client.Create(ctx, tokenRequest(tok))
+	if err != nil {
+		return nil, false, fmt.Errorf("creating token: %w", err)
+	}
+	return issued, false, nil
+}
+
+// revokeUnwritten revokes a token that could not be written to the Secret,
+// so that no live token is left that nothing records.
+func (r *ArtifactoryTokenReconciler) revokeUnwritten(ctx context.Context, conn *connection,
+	issued *artifactory.IssuedToken,
+) {
+	log := ctrl.LoggerFrom(ctx)
+	if issued.TokenID == "" {
+		log.Info("A token that could not be written has no id to revoke; it runs out at its expiry")
+		return
+	}
+
+	if err := conn.client.Revoke(ctx, issued.TokenID); err != nil {
+		log.Error(err, "Revoking a token that could not be written failed", "tokenID", issued.TokenID)
+		return
+	}
+	log.Info("Revoked a token that could not be written", "tokenID", issued.TokenID)
+}
+
+// tokenRequest is what the spec asks Artifactory for.
+func tokenRequest(tok *v1alpha1.ArtifactoryToken) artifactory.TokenRequest {
+	return artifactory.TokenRequest{
+		Username:    tok.Spec.Username,
+		Scope:       tok.Spec.Scope,
+		ExpiresIn:   expiresIn(tok),
+		Refreshable: tok.Spec.Refreshable,
+		Audience:    tok.Spec.Audience,
+	}
+}
+
+// expiresIn is the requested lifetime; the admission default is one hour,
+// repeated here for objects written before that default existed.
+func expiresIn(tok *v1alpha1.ArtifactoryToken) time.Duration {
+	if tok.Spec.ExpiresIn == nil {
+		return time.Hour
+	}
+	return tok.Spec.ExpiresIn.Duration
+}
+
+// SetupWithManager registers the reconciler and what it watches: its tokens,
+// the Secrets they control, and the Artifactory objects they name.
+func (r *ArtifactoryTokenReconciler) SetupWithManager(mgr ctrl.Manager) error {
+	err := mgr.GetFieldIndexer().IndexField(context.Background(), &v1alpha1.ArtifactoryToken{},
+		artifactoryRefIndex, func(o client.Object) []string {
+			ref := o.(*v1alpha1.ArtifactoryToken).Spec.ArtifactoryRef
+			if ref.Kind == v1alpha1.KindClusterArtifactory {
+				return nil
+			}
+			return []string{ref.Name}
+		})
+	if err != nil {
+		return fmt.Errorf("indexing ArtifactoryTokens by Artifactory: %w", err)
+	}
+
+	return ctrl.NewControllerManagedBy(mgr).
+		For(&v1alpha1.ArtifactoryToken{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		Owns(&corev1.Secret{}).
+		Watches(&v1alpha1.Artifactory{}, handler.EnqueueRequestsFromMapFunc(r.tokensOf)).
+		Named("artifactorytoken").
+		Complete(r)
+}
+
+// tokensOf lists the tokens that name an Artifactory.
+func (r *ArtifactoryTokenReconciler) tokensOf(ctx context.Context, o client.Object) []reconcile.Request {
+	var list v1alpha1.ArtifactoryTokenList
+	err := r.List(ctx, &list, client.InNamespace(o.GetNamespace()),
+		client.MatchingFields{artifactoryRefIndex: o.GetName()})
+	if err != nil {
+		ctrl.LoggerFrom(ctx).Error(err, "Listing the tokens of an Artifactory failed",
+			"artifactory", o.GetName())
+		return nil
+	}
+
+	reqs := make([]reconcile.Request, 0, len(list.Items))
+	for _, t := range list.Items {
+		reqs = append(reqs, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&t)})
+	}
+	return reqs
+}

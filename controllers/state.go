@@ -1,0 +1,160 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/artifactory-token-operator/artifactory-token-operator/api/v1alpha1"
+	"github.com/artifactory-token-operator/artifactory-token-operator/internal/artifactory"
+	"github.com/artifactory-token-operator/artifactory-token-operator/internal/issuance"
+	"github.com/artifactory-token-operator/artifactory-token-operator/internal/secret"
+)
+
+// state is everything gathered about one token before deciding.
+type state struct {
+	now        time.Time
+	secretName string
+	specHash   string
+
+	// secret is the Secret this token controls; nil when there is none.
+	secret *corev1.Secret
+	record secret.Record
+
+	// conflict is set when a Secret of the target name belongs to somebody else.
+	conflict string
+}
+
+func (r *ArtifactoryTokenReconciler) gather(ctx context.Context, tok *v1alpha1.ArtifactoryToken) (*state, error) {
+	st := &state{
+		now:        r.Clock.Now(),
+		secretName: secretName(tok),
+		specHash:   shapeOf(tok).Hash(),
+	}
+
+	s, conflict, err := r.findSecret(ctx, tok, st.secretName)
+	if err != nil {
+		return nil, err
+	}
+	st.secret, st.conflict = s, conflict
+	if s != nil {
+		st.record = secret.ReadRecord(s.Annotations, s.Data)
+	}
+	return st, nil
+}
+
+// findSecret finds the Secret of the target name, and says so when it is
+// not this token's to write.
+func (r *ArtifactoryTokenReconciler) findSecret(ctx context.Context, tok *v1alpha1.ArtifactoryToken,
+	name string,
+) (*corev1.Secret, string, error) {
+	key := types.NamespacedName{Namespace: tok.Namespace, Name: name}
+	var s corev1.Secret
+	err := r.Get(ctx, key, &s)
+	if apierrors.IsNotFound(err) {
+		// The cache holds only Secrets with the operator's label; one
+		// without it, or one just written, is only seen by the apiserver.
+		err = r.APIReader.Get(ctx, key, &s)
+	}
+	if apierrors.IsNotFound(err) {
+		return nil, "", nil
+	}
+	if err != nil {
+		return nil, "", fmt.Errorf("reading Secret %s: %w", key, err)
+	}
+
+	if !metav1.IsControlledBy(&s, tok) {
+		return nil, fmt.Sprintf("Secret %q exists and is not controlled by this ArtifactoryToken; "+
+			"it is left untouched: delete it or choose another secretName", name), nil
+	}
+	return &s, "", nil
+}
+
+// localReasons are the failures found before any call to Artifactory.
+var localReasons = map[string]bool{
+	v1alpha1.ReasonArtifactoryNotFound:  true,
+	v1alpha1.ReasonInvalidArtifactory:   true,
+	v1alpha1.ReasonUnsupportedAPI:       true,
+	v1alpha1.ReasonUnsupportedReference: true,
+	v1alpha1.ReasonSecretConflict:       true,
+}
+
+// input is the decision's input.
+func (st *state) input(tok *v1alpha1.ArtifactoryToken) issuance.Input {
+	in := issuance.Input{
+		Now:            st.now,
+		SpecHash:       st.specHash,
+		EverIssued:     tok.Status.TokenID != "" || tok.Status.IssuedAt != nil,
+		FailedAttempts: tok.Status.FailedAttempts,
+	}
+	if tok.Spec.RenewBefore != nil {
+		in.RenewBefore = &tok.Spec.RenewBefore.Duration
+	}
+	if tok.Status.LastFailureTime != nil {
+		in.LastFailure = &tok.Status.LastFailureTime.Time
+	}
+	if ready := readyCondition(tok); ready != nil {
+		in.SpecChangedSinceFailure = ready.ObservedGeneration != tok.Generation
+		in.LastFailureLocal = localReasons[ready.Reason]
+	}
+	if st.secret != nil {
+		in.Secret = issuance.Secret{
+			Exists:      true,
+			DataMatches: st.record.DataMatches,
+			SpecHash:    st.record.SpecHash,
+			IssuedAt:    st.record.IssuedAt,
+			ExpiresAt:   st.record.ExpiresAt,
+		}
+	}
+	return in
+}
+
+// refreshable is true when the Secret holds a refresh token to renew with.
+func (st *state) refreshable() bool {
+	return st.secret != nil && len(st.secret.Data[secret.KeyRefreshToken]) > 0
+}
+
+func (st *state) refreshRequest() artifactory.RefreshRequest {
+	return artifactory.RefreshRequest{
+		AccessToken:  string(st.secret.Data[secret.KeyAccessToken]),
+		RefreshToken: string(st.secret.Data[secret.KeyRefreshToken]),
+	}
+}
+
+// liveTokenKept is true when the Secret still holds a valid token that
+// fits the spec, so a failed renewal costs the user nothing yet.
+func (st *state) liveTokenKept() bool {
+	rec := st.record
+	return st.secret != nil && rec.DataMatches && rec.SpecHash == st.specHash &&
+		(rec.ExpiresAt == nil || st.now.Before(*rec.ExpiresAt))
+}
+
+// secretName is the Secret the token goes to.
+func secretName(tok *v1alpha1.ArtifactoryToken) string {
+	if tok.Spec.SecretName != "" {
+		return tok.Spec.SecretName
+	}
+	return tok.Name
+}
+
+// shapeOf is what the token is minted for, with defaults filled in.
+func shapeOf(tok *v1alpha1.ArtifactoryToken) secret.Shape {
+	kind := tok.Spec.ArtifactoryRef.Kind
+	if kind == "" {
+		kind = v1alpha1.KindArtifactory
+	}
+	return secret.Shape{
+		ArtifactoryKind: string(kind),
+		ArtifactoryName: tok.Spec.ArtifactoryRef.Name,
+		Username:        tok.Spec.Username,
+		Scope:           tok.Spec.Scope,
+		ExpiresIn:       expiresIn(tok).String(),
+		Refreshable:     tok.Spec.Refreshable,
+		Audience:        tok.Spec.Audience,
+	}
+}

@@ -1,0 +1,231 @@
+package controllers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/artifactory-token-operator/artifactory-token-operator/api/v1alpha1"
+	"github.com/artifactory-token-operator/artifactory-token-operator/internal/artifactory"
+	"github.com/artifactory-token-operator/artifactory-token-operator/internal/issuance"
+)
+
+// ReasonRenewalFailing keeps Ready True: the Secret still holds a live token
+// matching the spec, but replacing it failed; the message says why.
+const ReasonRenewalFailing = "RenewalFailing"
+
+// record writes the outcome to status once, tells the user through events
+// and logs, and says when to look again.
+func (r *ArtifactoryTokenReconciler) record(ctx context.Context, tok *v1alpha1.ArtifactoryToken,
+	st *state, out outcome,
+) (ctrl.Result, error) {
+	before := tok.DeepCopy()
+	wasReady := meta.IsStatusConditionTrue(tok.Status.Conditions, v1alpha1.ConditionReady)
+
+	var after time.Duration
+	switch {
+	case out.err != nil:
+		after = r.recordFailure(ctx, tok, st, out.err)
+	case out.issued != nil:
+		after = r.recordIssued(ctx, tok, st, out)
+	default:
+		after = recordWait(tok, st, out.decision)
+	}
+
+	if err := r.patchStatus(ctx, before, tok); err != nil {
+		return ctrl.Result{}, err
+	}
+
+	if isReady := meta.IsStatusConditionTrue(tok.Status.Conditions, v1alpha1.ConditionReady); isReady != wasReady {
+		ready := readyCondition(tok)
+		ctrl.LoggerFrom(ctx).Info("Ready changed", "ready", isReady, "reason", ready.Reason)
+	}
+	return ctrl.Result{RequeueAfter: after}, nil
+}
+
+// recordIssued records the token just written and waits for its renewal.
+func (r *ArtifactoryTokenReconciler) recordIssued(ctx context.Context, tok *v1alpha1.ArtifactoryToken,
+	st *state, out outcome,
+) time.Duration {
+	issued := out.issued
+	renewal := issuance.RenewalTime(issued.IssuedAt, issued.ExpiresAt, renewBefore(tok))
+
+	s := &tok.Status
+	s.SecretName = st.secretName
+	s.TokenID = issued.TokenID
+	s.IssuedAt = timePtr(&issued.IssuedAt)
+	s.ExpiresAt = timePtr(issued.ExpiresAt)
+	s.RenewalTime = timePtr(renewal)
+	s.FailedAttempts = 0
+	s.LastFailureTime = nil
+	s.ObservedGeneration = tok.Generation
+	setReady(tok, metav1.ConditionTrue, v1alpha1.ReasonIssued, issuedMessage(st.secretName, issued))
+
+	action, verb := "Issue", "Issued"
+	if out.decision.Action == issuance.Renew {
+		action, verb = "Renew", "Renewed"
+	}
+	r.Recorder.Eventf(tok, nil, corev1.EventTypeNormal, verb, action,
+		"%s token %s (%s) into Secret %s", verb, issued.TokenID, out.decision.Reason, st.secretName)
+	ctrl.LoggerFrom(ctx).Info(verb+" token", "tokenID", issued.TokenID, "cause", out.decision.Reason,
+		"refreshed", out.refreshed, "secret", st.secretName,
+		"expiresAt", s.ExpiresAt, "renewalTime", s.RenewalTime)
+
+	if renewal == nil {
+		return 0
+	}
+	return max(renewal.Sub(st.now), time.Second)
+}
+
+// recordWait mirrors the Secret's live token on status, which mends a
+// status lost or edited, and waits as decided.
+func recordWait(tok *v1alpha1.ArtifactoryToken, st *state, d issuance.Decision) time.Duration {
+	// A backoff leaves the failure on status as it was.
+	if d.Reason == issuance.ReasonBackingOff {
+		return d.After
+	}
+
+	rec := st.record
+	renewal := issuance.RenewalTime(rec.IssuedAt, rec.ExpiresAt, renewBefore(tok))
+
+	s := &tok.Status
+	s.SecretName = st.secretName
+	s.TokenID = rec.TokenID
+	s.IssuedAt = timePtr(&rec.IssuedAt)
+	s.ExpiresAt = timePtr(rec.ExpiresAt)
+	s.RenewalTime = timePtr(renewal)
+	s.FailedAttempts = 0
+	s.LastFailureTime = nil
+	s.ObservedGeneration = tok.Generation
+	setReady(tok, metav1.ConditionTrue, v1alpha1.ReasonIssued, recordMessage(st.secretName, rec.TokenID,
+		rec.ExpiresAt))
+	return d.After
+}
+
+// recordFailure counts the failure, says why on status and in an event, and
+// waits out the backoff.
+func (r *ArtifactoryTokenReconciler) recordFailure(ctx context.Context, tok *v1alpha1.ArtifactoryToken,
+	st *state, err error,
+) time.Duration {
+	reason, message := classify(err)
+	if reason == v1alpha1.ReasonInternalError {
+		ctrl.LoggerFrom(ctx).Error(err, "Reconciling the token failed")
+	}
+
+	s := &tok.Status
+	s.FailedAttempts++
+	s.LastFailureTime = &metav1.Time{Time: st.now}
+
+	if st.liveTokenKept() {
+		setReady(tok, metav1.ConditionTrue, ReasonRenewalFailing, fmt.Sprintf(
+			"The Secret keeps its live token, but renewing it failed (%s): %s", reason, message))
+	} else {
+		setReady(tok, metav1.ConditionFalse, reason, message)
+	}
+
+	r.Recorder.Eventf(tok, nil, corev1.EventTypeWarning, reason, "Issue", "%s", message)
+	ctrl.LoggerFrom(ctx).Info("Issuing failed", "reason", reason, "message", message,
+		"failedAttempts", s.FailedAttempts)
+
+	wait := issuance.Backoff(s.FailedAttempts)
+	if ra, ok := artifactory.RetryAfter(err); ok {
+		wait = min(max(wait, ra), issuance.BackoffCap)
+	}
+	return wait
+}
+
+// classify turns an error into a Ready reason and a message fit for status:
+// Artifactory's own words, with anything that looks like a token redacted.
+func classify(err error) (string, string) {
+	var b *blocked
+	if errors.As(err, &b) {
+		return b.reason, b.message
+	}
+
+	message := artifactory.Redact(err.Error())
+
+	var apiErr *artifactory.APIError
+	switch {
+	case artifactory.IsUnauthorized(err):
+		return v1alpha1.ReasonCredentialsRejected, message
+	case errors.As(err, &apiErr) && apiErr.StatusCode >= 500:
+		return v1alpha1.ReasonArtifactoryUnavailable, message
+	case errors.As(err, &apiErr):
+		return v1alpha1.ReasonArtifactoryRefused, message
+	case isTransport(err):
+		return v1alpha1.ReasonArtifactoryUnavailable, message
+	default:
+		return v1alpha1.ReasonInternalError, "Internal error; the operator's log has details: " + message
+	}
+}
+
+// isTransport is true for errors on the way to Artifactory, which left no
+// answer to read: refused or dropped connections, timeouts.
+func isTransport(err error) bool {
+	var urlErr *url.Error
+	var netErr net.Error
+	return errors.As(err, &urlErr) || errors.As(err, &netErr) ||
+		errors.Is(err, context.DeadlineExceeded) || errors.Is(err, io.ErrUnexpectedEOF)
+}
+
+func (r *ArtifactoryTokenReconciler) patchStatus(ctx context.Context, before, tok *v1alpha1.ArtifactoryToken) error {
+	// An unchanged status is not written, so waiting costs no apiserver write.
+	if equality.Semantic.DeepEqual(before.Status, tok.Status) {
+		return nil
+	}
+	if err := r.Status().Patch(ctx, tok, client.MergeFrom(before)); err != nil {
+		return fmt.Errorf("patching status: %w", err)
+	}
+	return nil
+}
+
+func setReady(tok *v1alpha1.ArtifactoryToken, status metav1.ConditionStatus, reason, message string) {
+	meta.SetStatusCondition(&tok.Status.Conditions, metav1.Condition{
+		Type:               v1alpha1.ConditionReady,
+		Status:             status,
+		Reason:             reason,
+		Message:            message,
+		ObservedGeneration: tok.Generation,
+	})
+}
+
+func readyCondition(tok *v1alpha1.ArtifactoryToken) *metav1.Condition {
+	return meta.FindStatusCondition(tok.Status.Conditions, v1alpha1.ConditionReady)
+}
+
+func issuedMessage(secretName string, issued *artifactory.IssuedToken) string {
+	return recordMessage(secretName, issued.TokenID, issued.ExpiresAt)
+}
+
+func recordMessage(secretName, tokenID string, expiresAt *time.Time) string {
+	if expiresAt == nil {
+		return fmt.Sprintf("Secret %s holds token %s, which never expires", secretName, tokenID)
+	}
+	return fmt.Sprintf("Secret %s holds token %s, valid until %s", secretName, tokenID,
+		expiresAt.UTC().Format(time.RFC3339))
+}
+
+func renewBefore(tok *v1alpha1.ArtifactoryToken) *time.Duration {
+	if tok.Spec.RenewBefore == nil {
+		return nil
+	}
+	return &tok.Spec.RenewBefore.Duration
+}
+
+func timePtr(t *time.Time) *metav1.Time {
+	if t == nil {
+		return nil
+	}
+	return &metav1.Time{Time: *t}
+}
