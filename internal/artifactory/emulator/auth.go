@@ -1,0 +1,173 @@
+package emulator
+
+import (
+	"crypto/subtle"
+	"encoding/base64"
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+)
+
+// principal is an authenticated caller.
+type principal struct {
+	name   string
+	admin  bool
+	groups []string
+}
+
+// credentials is what one Authorization header claims.
+type credentials struct {
+	user   string // the Basic user; empty for a bearer token
+	secret string // a password or an access token
+	bearer bool
+}
+
+// parseAuthorization reads a Basic or Bearer Authorization header. ok is
+// false for any other or a garbled header.
+func parseAuthorization(header string) (creds credentials, ok bool) {
+	scheme, value, found := strings.Cut(header, " ")
+	if !found {
+		return credentials{}, false
+	}
+	value = strings.TrimSpace(value)
+	switch {
+	case strings.EqualFold(scheme, "Bearer"):
+		return credentials{secret: value, bearer: true}, value != ""
+	case strings.EqualFold(scheme, "Basic"):
+		return parseBasic(value)
+	}
+	return credentials{}, false
+}
+
+func parseBasic(value string) (credentials, bool) {
+	decoded, err := base64.StdEncoding.DecodeString(value)
+	if err != nil {
+		return credentials{}, false
+	}
+	user, secret, found := strings.Cut(string(decoded), ":")
+	if !found || user == "" {
+		return credentials{}, false
+	}
+	return credentials{user: user, secret: secret}, true
+}
+
+// authenticate resolves the caller from the Authorization header. It
+// returns a nil principal and a nil error when the request carries no
+// credentials. Failed logins count towards the recurrent-failure block, and
+// a blocked identity is refused before its credentials are looked at.
+func (s *Server) authenticate(r *http.Request) (*principal, *apiError) {
+	header := r.Header.Get("Authorization")
+	// Anonymous requests are for the handler to accept or refuse.
+	if header == "" {
+		return nil, nil
+	}
+
+	creds, parsed := parseAuthorization(header)
+	key := s.lockoutKey(creds, r)
+	now := s.now()
+	if s.lockout.isBlocked(key, now) {
+		return nil, artifactoryError(http.StatusForbidden, msgBlocked)
+	}
+
+	p, ok := s.verify(creds)
+	if !parsed || !ok {
+		s.lockout.recordFailure(key, now)
+		return nil, artifactoryError(http.StatusUnauthorized, msgBadCredentials)
+	}
+	s.lockout.recordSuccess(key)
+	return p, nil
+}
+
+// requireCaller authenticates the request and answers 401 itself when
+// there is no valid caller.
+func (s *Server) requireCaller(w http.ResponseWriter, r *http.Request) (*principal, bool) {
+	p, err := s.authenticate(r)
+	if err == nil && p == nil {
+		err = artifactoryError(http.StatusUnauthorized, msgAuthRequired)
+	}
+	if err != nil {
+		writeAPIError(w, err)
+		return nil, false
+	}
+	return p, true
+}
+
+// requireAdmin is requireCaller for admin-only endpoints: a valid caller
+// who is no admin gets 403.
+func (s *Server) requireAdmin(w http.ResponseWriter, r *http.Request) (*principal, bool) {
+	p, ok := s.requireCaller(w, r)
+	if !ok {
+		return nil, false
+	}
+	if !p.admin {
+		writeAPIError(w, artifactoryError(http.StatusForbidden, msgForbidden))
+		return nil, false
+	}
+	return p, true
+}
+
+// lockoutKey names the identity a login attempt counts against: the
+// claimed user, or the client address when no user can be told.
+func (s *Server) lockoutKey(creds credentials, r *http.Request) string {
+	if creds.user != "" {
+		return "user:" + creds.user
+	}
+	if name, ok := s.usernameFromSubject(unverifiedSubject(creds.secret)); ok {
+		return "user:" + name
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	return "addr:" + host
+}
+
+// verify checks credentials: a Basic password, or an access token given
+// as Bearer or as the Basic password of the user it was issued for.
+func (s *Server) verify(creds credentials) (*principal, bool) {
+	if creds.bearer {
+		return s.tokenPrincipal(creds.secret, "")
+	}
+	if u, ok := s.users[creds.user]; ok && passwordMatches(u, creds.secret) {
+		return userPrincipal(u), true
+	}
+	return s.tokenPrincipal(creds.secret, creds.user)
+}
+
+func passwordMatches(u User, password string) bool {
+	// A user configured without a password cannot log in with one.
+	if u.Password == "" {
+		return false
+	}
+	return subtle.ConstantTimeCompare([]byte(u.Password), []byte(password)) == 1
+}
+
+func userPrincipal(u User) *principal {
+	return &principal{name: u.Name, admin: u.Admin, groups: slices.Clone(u.Groups)}
+}
+
+// tokenPrincipal accepts a live access token meant for this Artifactory.
+// wantUser, when set, must be the user the token was issued for. The
+// caller is an admin when the token carries the admin scope or its user is
+// a configured admin; its groups are those its scope names.
+func (s *Server) tokenPrincipal(accessToken, wantUser string) (*principal, bool) {
+	t, err := s.validToken(accessToken)
+	if err != nil {
+		return nil, false
+	}
+	if wantUser != "" && t.Username != wantUser {
+		return nil, false
+	}
+	if !s.audienceAccepts(t.settings.audience) {
+		return nil, false
+	}
+
+	u, known := s.users[t.Username]
+	scope := strings.Fields(t.Scope)
+	return &principal{
+		name:   t.Username,
+		admin:  (known && u.Admin) || s.hasAdminScope(scope),
+		groups: scopeGroups(scope, u.Groups),
+	}, true
+}

@@ -1,0 +1,244 @@
+package emulator
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// Reasons Validate refuses a token; match them with errors.Is.
+var (
+	// ErrTokenInvalid: the value is not a JWT signed by this emulator.
+	ErrTokenInvalid = errors.New("token is malformed or not signed by this emulator")
+	// ErrTokenUnknown: correctly signed, yet not a token this emulator issued.
+	ErrTokenUnknown = errors.New("token was not issued by this emulator")
+	// ErrTokenRevoked: the token was revoked.
+	ErrTokenRevoked = errors.New("token is revoked")
+	// ErrTokenExpired: the token's expiry has passed on the emulator's clock.
+	ErrTokenExpired = errors.New("token is expired")
+)
+
+// TokenRecord is what the emulator remembers about one issued token.
+type TokenRecord struct {
+	// ID is the token id, also the JWT's jti claim.
+	ID string
+	// Username is the user the token was issued for.
+	Username string
+	// Scope is the granted scope, as answered to the client.
+	Scope string
+	// Audience holds the space-separated audience service ids.
+	Audience string
+	// Refreshable tells whether a refresh token came with the token.
+	Refreshable bool
+	// IssuedAt is the iat claim, on the emulator's clock.
+	IssuedAt time.Time
+	// ExpiresAt is the exp claim; nil for a token that never expires.
+	ExpiresAt *time.Time
+	// Revoked tells whether the token was revoked.
+	Revoked bool
+	// AccessToken is the JWT handed out.
+	AccessToken string
+	// RefreshToken is the refresh token handed out, empty when none was.
+	RefreshToken string
+}
+
+// expiredAt tells whether the token has run out at the given time.
+func (t TokenRecord) expiredAt(now time.Time) bool {
+	return t.ExpiresAt != nil && !now.Before(*t.ExpiresAt)
+}
+
+func (t TokenRecord) liveAt(now time.Time) bool {
+	return !t.Revoked && !t.expiredAt(now)
+}
+
+// clone copies the record so callers cannot reach the stored ExpiresAt.
+func (t TokenRecord) clone() TokenRecord {
+	if t.ExpiresAt != nil {
+		exp := *t.ExpiresAt
+		t.ExpiresAt = &exp
+	}
+	return t
+}
+
+// storedToken is a record plus what only the emulator needs.
+type storedToken struct {
+	TokenRecord
+	settings     tokenSettings // as granted, for refreshes to copy
+	refreshSpent bool
+}
+
+// tokenStore holds every token issued. Its methods hand out copies, so
+// callers never share memory with the store.
+type tokenStore struct {
+	mu        sync.Mutex
+	ordered   []*storedToken
+	byID      map[string]*storedToken
+	byAccess  map[string]*storedToken
+	byRefresh map[string]*storedToken
+}
+
+func newTokenStore() *tokenStore {
+	return &tokenStore{
+		byID:      map[string]*storedToken{},
+		byAccess:  map[string]*storedToken{},
+		byRefresh: map[string]*storedToken{},
+	}
+}
+
+func (st *tokenStore) add(t storedToken) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+
+	stored := &t
+	st.ordered = append(st.ordered, stored)
+	st.byID[t.ID] = stored
+	st.byAccess[t.AccessToken] = stored
+	if t.RefreshToken != "" {
+		st.byRefresh[t.RefreshToken] = stored
+	}
+}
+
+func (st *tokenStore) records() []TokenRecord {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+
+	out := make([]TokenRecord, 0, len(st.ordered))
+	for _, t := range st.ordered {
+		out = append(out, t.TokenRecord.clone())
+	}
+	return out
+}
+
+func (st *tokenStore) secrets() []string {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+
+	var out []string
+	for _, t := range st.ordered {
+		out = append(out, t.AccessToken)
+		if t.RefreshToken != "" {
+			out = append(out, t.RefreshToken)
+		}
+	}
+	return out
+}
+
+func (st *tokenStore) findByID(id string) (storedToken, bool) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+
+	t, ok := st.byID[id]
+	if !ok {
+		return storedToken{}, false
+	}
+	return *t, true
+}
+
+// revokeByID marks the token revoked and tells whether it was known.
+func (st *tokenStore) revokeByID(id string) bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+
+	return revoke(st.byID[id])
+}
+
+// revokeByValue is revokeByID for a token given by its access token value.
+func (st *tokenStore) revokeByValue(accessToken string) bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+
+	return revoke(st.byAccess[accessToken])
+}
+
+func revoke(t *storedToken) bool {
+	if t == nil {
+		return false
+	}
+	t.Revoked = true
+	return true
+}
+
+// refreshable returns the token a refresh pair belongs to, as long as the
+// refresh token is unspent, the pair matches and the token is not revoked.
+func (st *tokenStore) refreshable(refreshToken, accessToken string) (storedToken, bool) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+
+	t, ok := st.usableRefresh(refreshToken, accessToken)
+	if !ok {
+		return storedToken{}, false
+	}
+	return *t, true
+}
+
+// spendRefresh marks the refresh token used. Only one of several
+// concurrent callers gets true.
+func (st *tokenStore) spendRefresh(refreshToken, accessToken string) bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+
+	t, ok := st.usableRefresh(refreshToken, accessToken)
+	if !ok {
+		return false
+	}
+	t.refreshSpent = true
+	return true
+}
+
+func (st *tokenStore) usableRefresh(refreshToken, accessToken string) (*storedToken, bool) {
+	t, ok := st.byRefresh[refreshToken]
+	if !ok || t.refreshSpent || t.Revoked || t.AccessToken != accessToken {
+		return nil, false
+	}
+	return t, true
+}
+
+// Tokens returns every token ever issued, in issue order.
+func (s *Server) Tokens() []TokenRecord {
+	return s.tokens.records()
+}
+
+// LiveTokens returns the tokens neither revoked nor expired, in issue order.
+func (s *Server) LiveTokens() []TokenRecord {
+	now := s.now()
+	var live []TokenRecord
+	for _, t := range s.tokens.records() {
+		if t.liveAt(now) {
+			live = append(live, t)
+		}
+	}
+	return live
+}
+
+// IssuedSecrets returns every access and refresh token value ever issued,
+// so tests can check that none of them leaked into logs or events.
+func (s *Server) IssuedSecrets() []string {
+	return s.tokens.secrets()
+}
+
+// Validate returns nil when the access token was issued by this emulator,
+// is correctly signed, and is neither revoked nor expired. Its errors wrap
+// ErrTokenInvalid, ErrTokenUnknown, ErrTokenRevoked or ErrTokenExpired.
+func (s *Server) Validate(accessToken string) error {
+	_, err := s.validToken(accessToken)
+	return err
+}
+
+func (s *Server) validToken(accessToken string) (storedToken, error) {
+	id, err := s.signer.verifiedID(accessToken)
+	if err != nil {
+		return storedToken{}, fmt.Errorf("validate access token: %w", err)
+	}
+	t, ok := s.tokens.findByID(id)
+	if !ok || t.AccessToken != accessToken {
+		return storedToken{}, fmt.Errorf("validate access token %s: %w", id, ErrTokenUnknown)
+	}
+	if t.Revoked {
+		return storedToken{}, fmt.Errorf("validate access token %s: %w", id, ErrTokenRevoked)
+	}
+	if t.expiredAt(s.now()) {
+		return storedToken{}, fmt.Errorf("validate access token %s: %w", id, ErrTokenExpired)
+	}
+	return t, nil
+}
