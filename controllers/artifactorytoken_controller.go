@@ -85,7 +85,9 @@ type outcome struct {
 }
 
 // act carries out the decision: one call to Artifactory, then the Secret.
-func (r *ArtifactoryTokenReconciler) act(ctx context.Context, tok *v1alpha1.ArtifactoryToken, st *state) outcome {
+func (r *ArtifactoryTokenReconciler) act(ctx context.Context, tok *v1alpha1.ArtifactoryToken,
+	st *state,
+) outcome {
 	// A Secret this token does not control is never touched.
 	if st.conflict != "" {
 		return outcome{err: &blocked{v1alpha1.ReasonSecretConflict, st.conflict}}

@@ -195,7 +195,8 @@ func TestRefreshableTokenRenewsWithItsRefreshToken(t *testing.T) {
 	if countRefreshes(http.StatusBadRequest) <= refused {
 		t.Error("the renewal did not try the spent refresh token first")
 	}
-	if s := getSecret(t, ns, "fresh"); string(s.Data[secret.KeyAccessToken]) != emuToken(t, fallback).AccessToken ||
+	s := getSecret(t, ns, "fresh")
+	if string(s.Data[secret.KeyAccessToken]) != emuToken(t, fallback).AccessToken ||
 		len(s.Data[secret.KeyRefreshToken]) == 0 {
 		t.Error("after the fallback the Secret does not hold the new refreshable token")
 	}
@@ -408,6 +409,6 @@ func TestManagerCachesOnlyTheSecretsItLabels(t *testing.T) {
 
 	err := mgrCache.Get(ctx, types.NamespacedName{Namespace: ns, Name: "artifactory-admin"}, &s)
 	if !apierrors.IsNotFound(err) {
-		t.Errorf("the manager's cache holds the credentials Secret (err %v); it must hold only labelled Secrets", err)
+		t.Errorf("the manager's cache holds the credentials Secret (err %v), not only labelled ones", err)
 	}
 }

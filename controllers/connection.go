@@ -114,7 +114,8 @@ func (c *Connector) connectTo(ctx context.Context, art *v1alpha1.Artifactory) (*
 }
 
 // credentials reads the Artifactory's credentials Secret, uncached.
-func (c *Connector) credentials(ctx context.Context, art *v1alpha1.Artifactory) (artifactory.Credentials, error) {
+func (c *Connector) credentials(ctx context.Context, art *v1alpha1.Artifactory,
+) (artifactory.Credentials, error) {
 	var s corev1.Secret
 	key := types.NamespacedName{Namespace: art.Namespace, Name: art.Spec.CredentialsSecretRef.Name}
 	if err := c.APIReader.Get(ctx, key, &s); err != nil {

@@ -30,7 +30,8 @@ type state struct {
 	conflict string
 }
 
-func (r *ArtifactoryTokenReconciler) gather(ctx context.Context, tok *v1alpha1.ArtifactoryToken) (*state, error) {
+func (r *ArtifactoryTokenReconciler) gather(ctx context.Context, tok *v1alpha1.ArtifactoryToken,
+) (*state, error) {
 	st := &state{
 		now:        r.Clock.Now(),
 		secretName: secretName(tok),

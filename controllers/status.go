@@ -47,9 +47,8 @@ func (r *ArtifactoryTokenReconciler) record(ctx context.Context, tok *v1alpha1.A
 		return ctrl.Result{}, err
 	}
 
-	if isReady := meta.IsStatusConditionTrue(tok.Status.Conditions, v1alpha1.ConditionReady); isReady != wasReady {
-		ready := readyCondition(tok)
-		ctrl.LoggerFrom(ctx).Info("Ready changed", "ready", isReady, "reason", ready.Reason)
+	if ready := readyCondition(tok); ready != nil && (ready.Status == metav1.ConditionTrue) != wasReady {
+		ctrl.LoggerFrom(ctx).Info("Ready changed", "ready", ready.Status, "reason", ready.Reason)
 	}
 	return ctrl.Result{RequeueAfter: after}, nil
 }
@@ -80,7 +79,7 @@ func (r *ArtifactoryTokenReconciler) recordIssued(ctx context.Context, tok *v1al
 		"%s token %s (%s) into Secret %s", verb, issued.TokenID, out.decision.Reason, st.secretName)
 	ctrl.LoggerFrom(ctx).Info(verb+" token", "tokenID", issued.TokenID, "cause", out.decision.Reason,
 		"refreshed", out.refreshed, "secret", st.secretName,
-		"expiresAt", s.ExpiresAt, "renewalTime", s.RenewalTime)
+		"expiresAt", logTime(s.ExpiresAt), "renewalTime", logTime(s.RenewalTime))
 
 	if renewal == nil {
 		return 0
@@ -179,7 +178,9 @@ func isTransport(err error) bool {
 		errors.Is(err, context.DeadlineExceeded) || errors.Is(err, io.ErrUnexpectedEOF)
 }
 
-func (r *ArtifactoryTokenReconciler) patchStatus(ctx context.Context, before, tok *v1alpha1.ArtifactoryToken) error {
+func (r *ArtifactoryTokenReconciler) patchStatus(ctx context.Context,
+	before, tok *v1alpha1.ArtifactoryToken,
+) error {
 	// An unchanged status is not written, so waiting costs no apiserver write.
 	if equality.Semantic.DeepEqual(before.Status, tok.Status) {
 		return nil
@@ -221,6 +222,14 @@ func renewBefore(tok *v1alpha1.ArtifactoryToken) *time.Duration {
 		return nil
 	}
 	return &tok.Spec.RenewBefore.Duration
+}
+
+// logTime is a time for a log line; "never" for a token that never expires.
+func logTime(t *metav1.Time) string {
+	if t == nil {
+		return "never"
+	}
+	return t.UTC().Format(time.RFC3339)
 }
 
 func timePtr(t *time.Time) *metav1.Time {

@@ -173,7 +173,12 @@ func startManager() (func(), error) {
 		cancel()
 		return nil, fmt.Errorf("manager cache did not sync: %w", <-done)
 	}
-	return func() { cancel(); <-done }, nil
+	return func() {
+		cancel()
+		if err := <-done; err != nil {
+			fmt.Fprintln(os.Stderr, "the manager stopped with an error:", err)
+		}
+	}, nil
 }
 
 // syncBuffer is a buffer the manager's log goroutines can share.
@@ -208,18 +213,6 @@ func eventually(t *testing.T, timeout time.Duration, what string, cond func() (b
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("%s: not after %v; last seen: %s", what, timeout, seen)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
-// consistently checks that cond holds throughout d.
-func consistently(t *testing.T, d time.Duration, what string, cond func() (bool, string)) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for time.Now().Before(deadline) {
-		if ok, seen := cond(); !ok {
-			t.Fatalf("%s stopped holding: %s", what, seen)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}

@@ -112,7 +112,3 @@ type ArtifactoryList struct {
 	metav1.ListMeta `json:"metadata,omitempty"`
 	Items           []Artifactory `json:"items"`
 }
-
-func init() {
-	SchemeBuilder.Register(&Artifactory{}, &ArtifactoryList{})
-}

@@ -190,7 +190,3 @@ type ArtifactoryTokenList struct {
 	metav1.ListMeta `json:"metadata,omitempty"`
 	Items           []ArtifactoryToken `json:"items"`
 }
-
-func init() {
-	SchemeBuilder.Register(&ArtifactoryToken{}, &ArtifactoryTokenList{})
-}

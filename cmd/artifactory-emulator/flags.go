@@ -49,7 +49,7 @@ func parseFlags(args []string, output io.Writer) (options, error) {
 	var users userFlags
 	fs := flag.NewFlagSet("artifactory-emulator", flag.ContinueOnError)
 	fs.SetOutput(output)
-	fs.StringVar(&opts.listen, "listen", "127.0.0.1:8081", "address to listen on")
+	fs.StringVar(&opts.listen, "listen", "127.0.0.1:18081", "address to listen on")
 	fs.StringVar(&admin, "admin", "admin:password", "the admin user, as name:password")
 	fs.Var(&users, "user", "a non-admin user, as name:password[:group1,group2]; repeatable")
 	fs.StringVar(&opts.serviceID, "service-id", "", "service id without jfrt@ (default random)")

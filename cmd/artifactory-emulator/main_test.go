@@ -26,7 +26,7 @@ func TestParseFlags(t *testing.T) {
 		{
 			name: "defaults",
 			want: options{
-				listen:  "127.0.0.1:8081",
+				listen:  "127.0.0.1:18081",
 				version: "7.90.0",
 				users:   []emulator.User{{Name: "admin", Password: "password", Admin: true}},
 			},

@@ -2,7 +2,7 @@
 // envtest uses, until it is interrupted, and writes a kubeconfig for them.
 // make demo uses it; it is also handy for trying the operator by hand:
 //
-//	KUBEBUILDER_ASSETS=$(hack/envtest-assets.sh) go run ./hack/controlplane --kubeconfig /tmp/kubeconfig
+//	KUBEBUILDER_ASSETS=$(hack/envtest-assets.sh) go run ./hack/controlplane --write-kubeconfig /tmp/kubeconfig
 package main
 
 import (
@@ -16,7 +16,7 @@ import (
 )
 
 func main() {
-	kubeconfig := flag.String("kubeconfig", "kubeconfig", "Where to write the kubeconfig.")
+	kubeconfig := flag.String("write-kubeconfig", "kubeconfig", "Where to write the kubeconfig.")
 	flag.Parse()
 
 	if err := run(*kubeconfig); err != nil {

@@ -105,7 +105,7 @@ func (st *tokenStore) records() []TokenRecord {
 
 	out := make([]TokenRecord, 0, len(st.ordered))
 	for _, t := range st.ordered {
-		out = append(out, t.TokenRecord.clone())
+		out = append(out, t.clone())
 	}
 	return out
 }
