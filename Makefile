@@ -58,8 +58,9 @@ test: manifests generate vet envtest ## Run unit and envtest integration tests.
 	  go test -race -count=1 ./... -coverprofile cover.out
 
 .PHONY: bench
-bench: ## Run the benchmarks.
-	go test -run '^$$' -bench . -benchmem ./...
+bench: envtest ## Run the benchmarks.
+	KUBEBUILDER_ASSETS="$$(ENVTEST_K8S_VERSION=$(ENVTEST_K8S_VERSION) hack/envtest-assets.sh)" \
+	  go test -run '^$$' -bench . -benchmem ./...
 
 ##@ Build
 
