@@ -57,9 +57,15 @@ func (r *ArtifactoryTokenReconciler) Reconcile(ctx context.Context, req ctrl.Req
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 
-	// Nothing is issued for a token that is going away.
+	// A token going away gets no new token: its tokens are revoked instead.
 	if !tok.DeletionTimestamp.IsZero() {
-		return ctrl.Result{}, nil
+		return r.finalize(ctx, &tok)
+	}
+
+	// The finalizer goes on before any token is minted, so none escapes
+	// a deletion.
+	if err := r.ensureFinalizer(ctx, &tok); err != nil {
+		return ctrl.Result{}, err
 	}
 
 	st, err := r.gather(ctx, &tok)
@@ -80,46 +86,65 @@ type outcome struct {
 	issued    *artifactory.IssuedToken
 	refreshed bool
 
+	// pending are the replaced tokens still to revoke.
+	pending []v1alpha1.PendingRevocation
+
 	// err is why act failed: *blocked, an Artifactory error, or another.
 	err error
 }
 
-// act carries out the decision: one call to Artifactory, then the Secret.
+// act carries out the decision: one call to Artifactory, then the Secret,
+// then the revocations whose grace period is over.
 func (r *ArtifactoryTokenReconciler) act(ctx context.Context, tok *v1alpha1.ArtifactoryToken,
 	st *state,
 ) outcome {
+	out := outcome{pending: tok.Status.PendingRevocations}
+
 	// A Secret this token does not control is never touched.
 	if st.conflict != "" {
-		return outcome{err: &blocked{v1alpha1.ReasonSecretConflict, st.conflict}}
-	}
-
-	out := outcome{decision: issuance.Decide(st.input(tok))}
-
-	// Waiting costs nothing: no call to Artifactory.
-	if out.decision.Action == issuance.Wait {
+		out.err = &blocked{v1alpha1.ReasonSecretConflict, st.conflict}
 		return out
 	}
 
+	out.decision = issuance.Decide(st.input(tok))
+
+	var conn *connection
+	if out.decision.Action != issuance.Wait {
+		conn, out.err = r.issue(ctx, tok, st, &out)
+	}
+
+	out.pending = r.revokeDue(ctx, tok, conn, out.pending, st.now)
+	return out
+}
+
+// issue mints a token and writes it to the Secret. What it replaced joins
+// the pending revocations; a token it could not write is revoked at once,
+// or, when that fails too, joins them due now. It returns the connection,
+// for the revocations that follow.
+func (r *ArtifactoryTokenReconciler) issue(ctx context.Context, tok *v1alpha1.ArtifactoryToken,
+	st *state, out *outcome,
+) (*connection, error) {
 	conn, err := r.Connector.connect(ctx, tok)
 	if err != nil {
-		out.err = err
-		return out
+		return nil, err
 	}
 
 	issued, refreshed, err := r.mint(ctx, conn, tok, st, out.decision)
 	if err != nil {
-		out.err = err
-		return out
+		return conn, err
 	}
 
 	if err := r.writeSecret(ctx, tok, st, conn.url, issued); err != nil {
-		r.revokeUnwritten(ctx, conn, issued)
-		out.err = fmt.Errorf("writing Secret %s: %w", st.secretName, err)
-		return out
+		r.revokeUnwritten(ctx, tok, conn, issued, out)
+		return conn, fmt.Errorf("writing Secret %s: %w", st.secretName, err)
 	}
-
 	out.issued, out.refreshed = issued, refreshed
-	return out
+
+	if old, ok := replacedBy(tok, st, issued); ok {
+		out.pending = append(out.pending, old)
+	}
+	r.removeMovedSecret(ctx, tok, st)
+	return conn, nil
 }
 
 // mint gets a token: a refresh when the decision is to renew a refreshable
@@ -147,24 +172,6 @@ func (r *ArtifactoryTokenReconciler) mint(ctx context.Context, conn *connection,
 		return nil, false, fmt.Errorf("creating token: %w", err)
 	}
 	return issued, false, nil
-}
-
-// revokeUnwritten revokes a token that could not be written to the Secret,
-// so that no live token is left that nothing records.
-func (r *ArtifactoryTokenReconciler) revokeUnwritten(ctx context.Context, conn *connection,
-	issued *artifactory.IssuedToken,
-) {
-	log := ctrl.LoggerFrom(ctx)
-	if issued.TokenID == "" {
-		log.Info("A token that could not be written has no id to revoke; it runs out at its expiry")
-		return
-	}
-
-	if err := conn.client.Revoke(ctx, issued.TokenID); err != nil {
-		log.Error(err, "Revoking a token that could not be written failed", "tokenID", issued.TokenID)
-		return
-	}
-	log.Info("Revoked a token that could not be written", "tokenID", issued.TokenID)
 }
 
 // tokenRequest is what the spec asks Artifactory for.

@@ -5,8 +5,10 @@ import (
 	"fmt"
 
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
 	metav1ac "k8s.io/client-go/applyconfigurations/meta/v1"
+	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/artifactory-token-operator/artifactory-token-operator/api/v1alpha1"
@@ -41,4 +43,31 @@ func (r *ArtifactoryTokenReconciler) writeSecret(ctx context.Context, tok *v1alp
 		return fmt.Errorf("applying Secret: %w", err)
 	}
 	return nil
+}
+
+// removeMovedSecret deletes the Secret the token lived in before secretName
+// changed, now that the new one holds a token: no orphan is left. A Secret
+// there that this token does not control is left alone.
+func (r *ArtifactoryTokenReconciler) removeMovedSecret(ctx context.Context, tok *v1alpha1.ArtifactoryToken,
+	st *state,
+) {
+	old := tok.Status.SecretName
+	if old == "" || old == st.secretName {
+		return
+	}
+
+	var s corev1.Secret
+	if err := r.Get(ctx, client.ObjectKey{Namespace: tok.Namespace, Name: old}, &s); err != nil {
+		return
+	}
+	if !metav1.IsControlledBy(&s, tok) {
+		return
+	}
+
+	log := ctrl.LoggerFrom(ctx)
+	if err := r.Delete(ctx, &s, client.Preconditions{UID: &s.UID}); client.IgnoreNotFound(err) != nil {
+		log.Error(err, "Removing the Secret the token moved from failed", "secret", old)
+		return
+	}
+	log.Info("Removed the Secret the token moved from", "secret", old, "newSecret", st.secretName)
 }

@@ -21,10 +21,6 @@ import (
 	"github.com/artifactory-token-operator/artifactory-token-operator/internal/issuance"
 )
 
-// ReasonRenewalFailing keeps Ready True: the Secret still holds a live token
-// matching the spec, but replacing it failed; the message says why.
-const ReasonRenewalFailing = "RenewalFailing"
-
 // record writes the outcome to status once, tells the user through events
 // and logs, and says when to look again.
 func (r *ArtifactoryTokenReconciler) record(ctx context.Context, tok *v1alpha1.ArtifactoryToken,
@@ -41,6 +37,11 @@ func (r *ArtifactoryTokenReconciler) record(ctx context.Context, tok *v1alpha1.A
 		after = r.recordIssued(ctx, tok, st, out)
 	default:
 		after = recordWait(tok, st, out.decision)
+	}
+
+	tok.Status.PendingRevocations = out.pending
+	if next, ok := issuance.NextRevocation(out.pending, st.now); ok && (after == 0 || next < after) {
+		after = max(next, time.Second)
 	}
 
 	if err := r.patchStatus(ctx, before, tok); err != nil {
@@ -127,7 +128,7 @@ func (r *ArtifactoryTokenReconciler) recordFailure(ctx context.Context, tok *v1a
 	s.LastFailureTime = &metav1.Time{Time: st.now}
 
 	if st.liveTokenKept() {
-		setReady(tok, metav1.ConditionTrue, ReasonRenewalFailing, fmt.Sprintf(
+		setReady(tok, metav1.ConditionTrue, v1alpha1.ReasonRenewalFailing, fmt.Sprintf(
 			"The Secret keeps its live token, but renewing it failed (%s): %s", reason, message))
 	} else {
 		setReady(tok, metav1.ConditionFalse, reason, message)

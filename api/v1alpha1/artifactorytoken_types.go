@@ -154,6 +154,35 @@ type ArtifactoryTokenStatus struct {
 	// lastFailureTime is when the last attempt failed.
 	// +optional
 	LastFailureTime *metav1.Time `json:"lastFailureTime,omitempty"`
+
+	// pendingRevocations are replaced tokens waiting out their grace period
+	// before they are revoked. Token ids are not secret.
+	// +optional
+	// +listType=map
+	// +listMapKey=tokenID
+	// +kubebuilder:validation:MaxItems=64
+	PendingRevocations []PendingRevocation `json:"pendingRevocations,omitempty"`
+}
+
+// PendingRevocation is a replaced token the operator revokes later.
+type PendingRevocation struct {
+	// tokenID is the token's id.
+	// +required
+	// +kubebuilder:validation:MaxLength=256
+	TokenID string `json:"tokenID"`
+
+	// revokeAt is when the token is revoked.
+	// +required
+	RevokeAt metav1.Time `json:"revokeAt"`
+
+	// expiresAt is when the token expires anyway; absent if it never does.
+	// Once it has passed, nothing is left to revoke.
+	// +optional
+	ExpiresAt *metav1.Time `json:"expiresAt,omitempty"`
+
+	// failedAttempts counts the revocations of this token that failed.
+	// +optional
+	FailedAttempts int32 `json:"failedAttempts,omitempty"`
 }
 
 // ArtifactoryToken asks for an Artifactory access token kept valid in a Secret.

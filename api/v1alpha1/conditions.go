@@ -3,6 +3,9 @@ package v1alpha1
 // ConditionReady is the condition type every kind of this group reports.
 const ConditionReady = "Ready"
 
+// Finalizer revokes an ArtifactoryToken's tokens when it is deleted.
+const Finalizer = "artifactory.token-operator.dev/revoke"
+
 // Reasons of an ArtifactoryToken's Ready condition.
 const (
 	// ReasonIssued: the Secret holds a live token that matches the spec.
@@ -44,4 +47,23 @@ const (
 
 	// ReasonInternalError: an unexpected error; the operator's log has more.
 	ReasonInternalError = "InternalError"
+
+	// ReasonRenewalFailing keeps Ready True: the Secret still holds a live
+	// token that matches the spec, but replacing it failed; the message says
+	// why and the failure is retried with backoff.
+	ReasonRenewalFailing = "RenewalFailing"
+)
+
+// Reasons of the events the operator records about revocation.
+const (
+	// EventRevoked: a replaced or deleted token was revoked.
+	EventRevoked = "Revoked"
+
+	// EventNotRevocable: Artifactory cannot revoke the token; it runs out
+	// at its expiry.
+	EventNotRevocable = "NotRevocable"
+
+	// EventRevocationFailed: revoking failed; the operator retries while the
+	// token is live, and says which tokens it gave up on.
+	EventRevocationFailed = "RevocationFailed"
 )

@@ -3,6 +3,10 @@ package issuance
 import (
 	"testing"
 	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/artifactory-token-operator/artifactory-token-operator/api/v1alpha1"
 )
 
 var t0 = time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
@@ -64,5 +68,37 @@ func TestBackoff(t *testing.T) {
 		if got := Backoff(tt.failed); got != tt.want {
 			t.Errorf("Backoff(%d) = %v, want %v", tt.failed, got, tt.want)
 		}
+	}
+}
+
+func TestRevocationSchedule(t *testing.T) {
+	exp := t0.Add(time.Hour)
+	p := Replaced("old", &exp, t0, 10*time.Minute)
+
+	if Due(p, t0.Add(10*time.Minute-time.Second)) || !Due(p, t0.Add(10*time.Minute)) {
+		t.Errorf("a replaced token is due at %v, want 10m after it was replaced", p.RevokeAt)
+	}
+	if Outlived(p, t0.Add(59*time.Minute)) || !Outlived(p, exp) {
+		t.Error("a pending token is outlived before it expires, or not once it has")
+	}
+	if forever := Replaced("old", nil, t0, 0); Outlived(forever, t0.Add(1000*time.Hour)) {
+		t.Error("a non-expiring token is never outlived")
+	}
+
+	failed := RetryRevocation(RetryRevocation(p, t0), t0)
+	if failed.FailedAttempts != 2 || !failed.RevokeAt.Equal(&metav1.Time{Time: t0.Add(10 * time.Second)}) {
+		t.Errorf("after two failures at t0: %d attempts, next at %v; want 2 and t0+10s",
+			failed.FailedAttempts, failed.RevokeAt)
+	}
+
+	later := Replaced("later", nil, t0, time.Hour)
+	if next, ok := NextRevocation([]v1alpha1.PendingRevocation{later, p}, t0); !ok || next != 10*time.Minute {
+		t.Errorf("NextRevocation() = %v, %v; want 10m", next, ok)
+	}
+	if next, _ := NextRevocation([]v1alpha1.PendingRevocation{p}, t0.Add(time.Hour)); next != 0 {
+		t.Errorf("an overdue revocation waits %v", next)
+	}
+	if _, ok := NextRevocation(nil, t0); ok {
+		t.Error("NextRevocation(nil) found one")
 	}
 }
