@@ -10,6 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/artifactory-token-operator/artifactory-token-operator/api/v1alpha1"
 )
@@ -61,6 +62,26 @@ func newToken(t *testing.T, ns, name string, edit func(*v1alpha1.ArtifactoryToke
 	}
 	if err := k8s.Create(context.Background(), tok); err != nil {
 		t.Fatalf("creating ArtifactoryToken: %v", err)
+	}
+	// Deleted after the test, so that its renewals do not run on behind
+	// the tests that count calls to Artifactory; its last status is kept
+	// for the leak check at the end of the run.
+	t.Cleanup(func() {
+		var last v1alpha1.ArtifactoryToken
+		if err := k8s.Get(context.Background(), client.ObjectKeyFromObject(tok), &last); err == nil {
+			finalStatuses = append(finalStatuses, last.Status)
+		}
+		_ = k8s.Delete(context.Background(), tok)
+	})
+}
+
+// editToken changes a token's spec.
+func editToken(t *testing.T, ns, name string, edit func(*v1alpha1.ArtifactoryTokenSpec)) {
+	t.Helper()
+	tok := getToken(t, ns, name)
+	edit(&tok.Spec)
+	if err := k8s.Update(context.Background(), tok); err != nil {
+		t.Fatalf("updating ArtifactoryToken: %v", err)
 	}
 }
 

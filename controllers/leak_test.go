@@ -39,7 +39,10 @@ func secretsShown() ([]string, error) {
 	if err := k8s.List(context.Background(), &toks); err != nil {
 		return nil, fmt.Errorf("listing tokens: %w", err)
 	}
-	statuses, err := json.Marshal(toks)
+	statuses, err := json.Marshal(struct {
+		Live    v1alpha1.ArtifactoryTokenList
+		Deleted []v1alpha1.ArtifactoryTokenStatus
+	}{toks, finalStatuses})
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +61,7 @@ func secretsShown() ([]string, error) {
 		return nil, nil
 	}
 	// The search must read real records: the log names the ids it issued.
-	if !mentionsAny(log, tokenIDs(toks)) {
+	if !mentionsAny(log, tokenIDs()) {
 		return []string{"the manager's log names no issued token id; was it captured?"}, nil
 	}
 
@@ -75,12 +78,13 @@ func secretsShown() ([]string, error) {
 	return problems, nil
 }
 
-func tokenIDs(toks v1alpha1.ArtifactoryTokenList) []string {
+// finalStatuses are the statuses of the tokens the tests deleted.
+var finalStatuses []v1alpha1.ArtifactoryTokenStatus
+
+func tokenIDs() []string {
 	var ids []string
-	for _, tok := range toks.Items {
-		if tok.Status.TokenID != "" {
-			ids = append(ids, tok.Status.TokenID)
-		}
+	for _, rec := range emu.Tokens() {
+		ids = append(ids, rec.ID)
 	}
 	return ids
 }

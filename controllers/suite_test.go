@@ -19,8 +19,10 @@ import (
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
 	"k8s.io/utils/clock"
+	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/config"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
@@ -41,6 +43,8 @@ var (
 	scheme  = runtime.NewScheme()
 	// mgrCache reads through the manager's own cache, to prove what it holds.
 	mgrCache client.Reader
+	// stopManager stops the running manager.
+	stopManager func()
 )
 
 const (
@@ -137,11 +141,10 @@ func startSuite() (stop func(), err error) {
 	}
 	stops = append(stops, func() { _ = emu.Close() })
 
-	cancel, err := startManager()
-	if err != nil {
+	if stopManager, err = startManager(); err != nil {
 		return stop, err
 	}
-	stops = append(stops, cancel)
+	stops = append(stops, func() { stopManager() })
 	return stop, nil
 }
 
@@ -156,6 +159,8 @@ func startManager() (func(), error) {
 		HealthProbeBindAddress: "0",
 		Cache:                  controllers.CacheOptions(),
 		Logger:                 logger,
+		// A restarted manager registers the same controller names again.
+		Controller: config.Controller{SkipNameValidation: ptr.To(true)},
 	}
 	mgr, err := ctrl.NewManager(cfg, opts)
 	if err != nil {
@@ -179,6 +184,17 @@ func startManager() (func(), error) {
 			fmt.Fprintln(os.Stderr, "the manager stopped with an error:", err)
 		}
 	}, nil
+}
+
+// restartManager stops the manager and starts a new one, as a crash and a
+// restart of the operator's pod would.
+func restartManager(t *testing.T) {
+	t.Helper()
+	stopManager()
+	var err error
+	if stopManager, err = startManager(); err != nil {
+		t.Fatalf("restarting the manager: %v", err)
+	}
 }
 
 // syncBuffer is a buffer the manager's log goroutines can share.
