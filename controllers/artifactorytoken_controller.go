@@ -136,7 +136,7 @@ func (r *ArtifactoryTokenReconciler) issue(ctx context.Context, tok *v1alpha1.Ar
 
 	if err := r.writeSecret(ctx, tok, st, conn.url, issued); err != nil {
 		r.revokeUnwritten(ctx, tok, conn, issued, out)
-		return conn, fmt.Errorf("writing Secret %s: %w", st.secretName, err)
+		return conn, &secretWriteError{name: st.secretName, err: err}
 	}
 	out.issued, out.refreshed = issued, refreshed
 
@@ -146,6 +146,18 @@ func (r *ArtifactoryTokenReconciler) issue(ctx context.Context, tok *v1alpha1.Ar
 	r.removeMovedSecret(ctx, tok, st)
 	return conn, nil
 }
+
+// secretWriteError is a Secret the apiserver would not take.
+type secretWriteError struct {
+	name string
+	err  error
+}
+
+func (e *secretWriteError) Error() string {
+	return fmt.Sprintf("writing Secret %s failed, and the token minted for it was revoked: %v", e.name, e.err)
+}
+
+func (e *secretWriteError) Unwrap() error { return e.err }
 
 // mint gets a token: a refresh when the decision is to renew a refreshable
 // token, a new one otherwise or when Artifactory refuses the refresh.

@@ -145,7 +145,8 @@ func TestAFailedSecretWriteLeavesNoLiveToken(t *testing.T) {
 		s.Username = "unlucky" // a transient user: no other test mints for it
 	})
 
-	tok := readyIs(t, ns, "unlucky", metav1.ConditionFalse, v1alpha1.ReasonInternalError, 10*time.Second)
+	tok := readyIs(t, ns, "unlucky", metav1.ConditionFalse, v1alpha1.ReasonSecretWriteFailed,
+		10*time.Second)
 	if msg := readyCondition(tok).Message; !strings.Contains(msg, "writes are refused") {
 		t.Errorf("Ready message %q does not carry the apiserver's refusal", msg)
 	}

@@ -152,6 +152,10 @@ func classify(err error) (string, string) {
 	if errors.As(err, &b) {
 		return b.reason, b.message
 	}
+	var w *secretWriteError
+	if errors.As(err, &w) {
+		return v1alpha1.ReasonSecretWriteFailed, artifactory.Redact(w.Error())
+	}
 
 	message := artifactory.Redact(err.Error())
 

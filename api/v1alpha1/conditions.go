@@ -45,6 +45,10 @@ const (
 	// controlled by this ArtifactoryToken, so it is left alone.
 	ReasonSecretConflict = "SecretConflict"
 
+	// ReasonSecretWriteFailed: the apiserver refused the Secret; the token
+	// minted for it was revoked.
+	ReasonSecretWriteFailed = "SecretWriteFailed"
+
 	// ReasonInternalError: an unexpected error; the operator's log has more.
 	ReasonInternalError = "InternalError"
 
