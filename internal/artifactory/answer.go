@@ -16,12 +16,13 @@ const maxExpiresIn = float64(math.MaxInt64 / int64(time.Second))
 
 // tokenAnswer is the 200 answer to a create or a refresh, in either flavour.
 type tokenAnswer struct {
-	TokenID      string          `json:"token_id"`
-	AccessToken  string          `json:"access_token"`
-	RefreshToken string          `json:"refresh_token"`
-	ExpiresIn    json.RawMessage `json:"expires_in"`
-	Scope        string          `json:"scope"`
-	TokenType    string          `json:"token_type"`
+	TokenID        string          `json:"token_id"`
+	AccessToken    string          `json:"access_token"`
+	RefreshToken   string          `json:"refresh_token"`
+	ReferenceToken string          `json:"reference_token"`
+	ExpiresIn      json.RawMessage `json:"expires_in"`
+	Scope          string          `json:"scope"`
+	TokenType      string          `json:"token_type"`
 }
 
 // issuedToken reads a token answer. It is lenient past the access token:
@@ -37,13 +38,14 @@ func issuedToken(op string, body []byte, now time.Time) (*IssuedToken, error) {
 	}
 
 	tok := &IssuedToken{
-		AccessToken:  answer.AccessToken,
-		RefreshToken: answer.RefreshToken,
-		TokenType:    answer.TokenType,
-		Scope:        answer.Scope,
-		ExpiresIn:    expiresInSeconds(answer.ExpiresIn),
-		TokenID:      answer.TokenID,
-		IssuedAt:     now.UTC(),
+		AccessToken:    answer.AccessToken,
+		RefreshToken:   answer.RefreshToken,
+		ReferenceToken: answer.ReferenceToken,
+		TokenType:      answer.TokenType,
+		Scope:          answer.Scope,
+		ExpiresIn:      expiresInSeconds(answer.ExpiresIn),
+		TokenID:        answer.TokenID,
+		IssuedAt:       now.UTC(),
 	}
 
 	// A reference token is opaque: it has no claims to read.

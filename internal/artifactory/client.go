@@ -32,7 +32,9 @@ type TokenRequest struct {
 	// Username is the user the token is for.
 	Username string
 
-	// Scope holds space-separated scope tokens, passed as Artifactory takes them.
+	// Scope holds space-separated scope tokens, passed as Artifactory takes
+	// them. The Access Tokens flavour first translates legacy scope tokens
+	// with AccessScope.
 	Scope string
 
 	// ExpiresIn is the requested lifetime, truncated to whole seconds. Zero
@@ -59,6 +61,11 @@ type IssuedToken struct {
 
 	// RefreshToken is empty unless Artifactory returned one.
 	RefreshToken string
+
+	// ReferenceToken is the short opaque stand-in for AccessToken that the
+	// Access Tokens API may return; empty when it returned none. It is as
+	// secret as AccessToken.
+	ReferenceToken string
 
 	// TokenType is usually "Bearer".
 	TokenType string

@@ -58,14 +58,8 @@ func (c *legacyClient) Create(ctx context.Context, req TokenRequest) (*IssuedTok
 
 // legacyCreateForm encodes req, refusing what the server would misread.
 func legacyCreateForm(req TokenRequest) (url.Values, error) {
-	switch {
-	case req.Username == "":
-		return nil, invalidRequest(OpCreate, "username is empty")
-	case req.ExpiresIn < 0:
-		return nil, invalidRequest(OpCreate, "expiry is negative")
-	case req.ExpiresIn > 0 && req.ExpiresIn < time.Second:
-		// It would truncate to 0, which asks for a token that never expires.
-		return nil, invalidRequest(OpCreate, "expiry is under one second")
+	if err := checkTokenRequest(req); err != nil {
+		return nil, err
 	}
 
 	form := url.Values{}
@@ -74,12 +68,33 @@ func legacyCreateForm(req TokenRequest) (url.Values, error) {
 	if req.Scope != "" {
 		form.Set("scope", req.Scope)
 	}
-	form.Set("expires_in", strconv.FormatInt(int64(req.ExpiresIn/time.Second), 10))
+	form.Set("expires_in", strconv.FormatInt(expiresInField(req.ExpiresIn), 10))
 	form.Set("refreshable", strconv.FormatBool(req.Refreshable))
 	if req.Audience != "" {
 		form.Set("audience", req.Audience)
 	}
 	return form, nil
+}
+
+// checkTokenRequest refuses, in either flavour, a request the server would
+// misread.
+func checkTokenRequest(req TokenRequest) error {
+	switch {
+	case req.Username == "":
+		return invalidRequest(OpCreate, "username is empty")
+	case req.ExpiresIn < 0:
+		return invalidRequest(OpCreate, "expiry is negative")
+	case req.ExpiresIn > 0 && req.ExpiresIn < time.Second:
+		// It would truncate to 0, which asks for a token that never expires.
+		return invalidRequest(OpCreate, "expiry is under one second")
+	}
+	return nil
+}
+
+// expiresInField is the expires_in to send for a checked lifetime: whole
+// seconds, 0 for a token that never expires.
+func expiresInField(d time.Duration) int64 {
+	return int64(d / time.Second)
 }
 
 // Refresh trades the pair with grant_type=refresh_token. The pair

@@ -516,7 +516,8 @@ func assertRequest(t *testing.T, got seen, method, path, contentType string) {
 func describe(tok *IssuedToken) map[string]any {
 	d := map[string]any{
 		"AccessToken": tok.AccessToken, "RefreshToken": tok.RefreshToken,
-		"TokenType": tok.TokenType, "Scope": tok.Scope, "TokenID": tok.TokenID,
+		"ReferenceToken": tok.ReferenceToken, "TokenType": tok.TokenType,
+		"Scope": tok.Scope, "TokenID": tok.TokenID,
 		"IssuedAt": tok.IssuedAt, "ExpiresIn": nil, "ExpiresAt": nil,
 	}
 	if tok.ExpiresIn != nil {

@@ -26,7 +26,7 @@ type Options struct {
 	// HTTPClient sends the requests; its connections are reused across
 	// calls. Nil uses a client over http.DefaultTransport. Its redirect
 	// policy is replaced: a redirect is reported, not followed (see
-	// NewLegacy).
+	// NewLegacy and NewAccess).
 	HTTPClient *http.Client
 
 	// Timeout bounds each call, answer included; zero means DefaultTimeout.

@@ -2,6 +2,7 @@ package artifactory
 
 import (
 	"cmp"
+	"encoding/json"
 	"html"
 	"net/url"
 	"regexp"
@@ -33,9 +34,10 @@ func Redact(s string) string {
 	return referencePattern.ReplaceAllLiteralString(s, redacted)
 }
 
-// RedactValues replaces each of secrets in s, also URL- and HTML-escaped as
-// a server may echo them, then applies Redact. Values shorter than four
-// characters are not replaced: they would match inside ordinary words.
+// RedactValues replaces each of secrets in s, also URL-, HTML- and
+// JSON-escaped as a server may echo them, then applies Redact. Values
+// shorter than four characters are not replaced: they would match inside
+// ordinary words.
 func RedactValues(s string, secrets ...string) string {
 	for _, v := range secretVariants(secrets) {
 		s = strings.ReplaceAll(s, v, redacted)
@@ -52,7 +54,34 @@ func secretVariants(secrets []string) []string {
 			continue
 		}
 		out = append(out, s, url.QueryEscape(s), url.PathEscape(s), html.EscapeString(s))
+		out = append(out, jsonEscapes(s)...)
 	}
 	slices.SortFunc(out, func(a, b string) int { return cmp.Compare(len(b), len(a)) })
 	return slices.Compact(out)
+}
+
+// jsonEscapes lists the forms s takes inside a JSON string, as encoders
+// differ: with & < > as \u escapes (Go's default) or not, and with the
+// slash escaped or not.
+func jsonEscapes(s string) []string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s) // a string always encodes
+	plain := jsonContent(b.String())
+
+	quoted, _ := json.Marshal(s)
+	escaped := jsonContent(string(quoted))
+
+	return []string{
+		plain, escaped,
+		strings.ReplaceAll(plain, "/", `\/`), strings.ReplaceAll(escaped, "/", `\/`),
+	}
+}
+
+// jsonContent strips the quotes, and the newline an Encoder adds, from an
+// encoded JSON string.
+func jsonContent(encoded string) string {
+	encoded = strings.TrimSuffix(encoded, "\n")
+	return encoded[1 : len(encoded)-1]
 }

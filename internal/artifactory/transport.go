@@ -1,6 +1,7 @@
 package artifactory
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -41,6 +42,14 @@ type call struct {
 	// form is sent form-encoded when not nil.
 	form url.Values
 
+	// json, when not nil, is sent as a JSON body instead of form.
+	json any
+
+	// goneOK takes a 404 answer for success, as when revoking a token the
+	// server no longer knows; an HTML page is still an error, as it comes
+	// from a proxy or a missing route rather than the token endpoint.
+	goneOK bool
+
 	// anonymous sends no Authorization header.
 	anonymous bool
 
@@ -68,24 +77,37 @@ func (t *transport) do(ctx context.Context, c call) ([]byte, error) {
 		return nil, opError(c.op, fmt.Errorf("read answer: %w", err))
 	}
 
+	if c.goneOK && isGone(resp, body) {
+		return nil, nil
+	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, t.apiError(c, resp, body)
 	}
 	return body, nil
 }
 
+// isGone reports whether resp is the 404 an API gives for an unknown id,
+// as opposed to a web page saying the path does not exist.
+func isGone(resp *http.Response, body []byte) bool {
+	if resp.StatusCode != http.StatusNotFound {
+		return false
+	}
+	text := strings.TrimSpace(string(body))
+	return text == "" || !looksLikeHTML(resp.Header.Get("Content-Type"), text)
+}
+
 func (t *transport) newRequest(ctx context.Context, c call) (*http.Request, error) {
-	var body io.Reader
-	if c.form != nil {
-		body = strings.NewReader(c.form.Encode())
+	body, contentType, err := encodeBody(c)
+	if err != nil {
+		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, c.method, t.base+c.path, body)
 	if err != nil {
 		return nil, err
 	}
 
-	if c.form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
 	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", t.userAgent)
@@ -93,6 +115,26 @@ func (t *transport) newRequest(ctx context.Context, c call) (*http.Request, erro
 		t.creds.authorize(req.Header)
 	}
 	return req, nil
+}
+
+// encodeBody returns the body c sends and its content type; nil and "" when
+// it sends none.
+func encodeBody(c call) (io.Reader, string, error) {
+	switch {
+	case c.json != nil:
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		// Secrets travel as written, not with & < > escaped, so an echo
+		// of them is easier to recognise and redact.
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(c.json); err != nil {
+			return nil, "", fmt.Errorf("encode request: %w", err)
+		}
+		return &b, "application/json", nil
+	case c.form != nil:
+		return strings.NewReader(c.form.Encode()), "application/x-www-form-urlencoded", nil
+	}
+	return nil, "", nil
 }
 
 // readBody reads at most maxBodyBytes of the answer, then drains a little
