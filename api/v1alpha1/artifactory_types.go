@@ -80,6 +80,23 @@ type ArtifactoryStatus struct {
 	// +listType=map
 	// +listMapKey=type
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
+
+	// version is the version the server reported.
+	// +optional
+	Version string `json:"version,omitempty"`
+
+	// api is the token API in use: spec.api, or the one Auto chose.
+	// +optional
+	API API `json:"api,omitempty"`
+
+	// credentialsVersion is the resourceVersion of the credentials Secret
+	// last read; a change probes the server again.
+	// +optional
+	CredentialsVersion string `json:"credentialsVersion,omitempty"`
+
+	// failedAttempts counts the failed probes since the last success.
+	// +optional
+	FailedAttempts int32 `json:"failedAttempts,omitempty"`
 }
 
 // Artifactory is an Artifactory server that mints tokens for the
@@ -88,9 +105,12 @@ type ArtifactoryStatus struct {
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:categories=artifactory
+// +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
 // +kubebuilder:printcolumn:name="URL",type=string,JSONPath=`.spec.url`
-// +kubebuilder:printcolumn:name="API",type=string,JSONPath=`.spec.api`
+// +kubebuilder:printcolumn:name="API",type=string,JSONPath=`.status.api`
+// +kubebuilder:printcolumn:name="Version",type=string,JSONPath=`.status.version`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+// +kubebuilder:printcolumn:name="Message",type=string,priority=1,JSONPath=`.status.conditions[?(@.type=="Ready")].message`
 type Artifactory struct {
 	metav1.TypeMeta   `json:",inline"`
 	metav1.ObjectMeta `json:"metadata,omitempty"`
@@ -111,4 +131,87 @@ type ArtifactoryList struct {
 	metav1.TypeMeta `json:",inline"`
 	metav1.ListMeta `json:"metadata,omitempty"`
 	Items           []Artifactory `json:"items"`
+}
+
+// ClusterArtifactoryPolicy says which namespaces may use a ClusterArtifactory
+// and what they may ask it for. The zero policy admits nothing.
+type ClusterArtifactoryPolicy struct {
+	// namespaceSelector selects the namespaces whose ArtifactoryTokens may use
+	// this server. Absent, no namespace may; {} selects every namespace.
+	// +optional
+	NamespaceSelector *metav1.LabelSelector `json:"namespaceSelector,omitempty"`
+
+	// allowedUsernames are glob patterns (*, ?, [...]) a token's username must
+	// match. Absent or empty, no username is allowed.
+	// +optional
+	// +kubebuilder:validation:MaxItems=64
+	// +kubebuilder:validation:items:MaxLength=255
+	AllowedUsernames []string `json:"allowedUsernames,omitempty"`
+
+	// allowedScopes are glob patterns each space-separated scope token must
+	// match. A token without scope is always allowed.
+	// +optional
+	// +kubebuilder:validation:MaxItems=64
+	// +kubebuilder:validation:items:MaxLength=500
+	AllowedScopes []string `json:"allowedScopes,omitempty"`
+
+	// maxExpiresIn is the longest expiresIn a token may ask for.
+	// +optional
+	// +kubebuilder:validation:Type=string
+	// +kubebuilder:validation:MaxLength=32
+	// +kubebuilder:validation:XValidation:rule="duration(self) >= duration('0s')",message="maxExpiresIn must not be negative"
+	MaxExpiresIn *metav1.Duration `json:"maxExpiresIn,omitempty"`
+
+	// allowNonExpiring lets tokens ask for expiresIn: 0s.
+	// +optional
+	AllowNonExpiring bool `json:"allowNonExpiring,omitempty"`
+
+	// allowRefreshable lets tokens ask for refreshable: true.
+	// +optional
+	AllowRefreshable bool `json:"allowRefreshable,omitempty"`
+}
+
+// ClusterArtifactorySpec is an Artifactory for the whole cluster, with the
+// policy of who may use it.
+type ClusterArtifactorySpec struct {
+	ArtifactorySpec `json:",inline"`
+
+	// policy says which namespaces may use this server and for what. The
+	// default admits no namespace.
+	// +optional
+	Policy ClusterArtifactoryPolicy `json:"policy,omitempty"`
+}
+
+// ClusterArtifactory is an Artifactory server that mints tokens for the
+// namespaces its policy admits. Its credentials Secret lives in the
+// manager's --cluster-resource-namespace.
+//
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:scope=Cluster,categories=artifactory
+// +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="URL",type=string,JSONPath=`.spec.url`
+// +kubebuilder:printcolumn:name="API",type=string,JSONPath=`.status.api`
+// +kubebuilder:printcolumn:name="Version",type=string,JSONPath=`.status.version`
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+type ClusterArtifactory struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	// spec is the server, its credentials and its policy.
+	// +required
+	Spec ClusterArtifactorySpec `json:"spec"`
+
+	// status is what the operator last observed.
+	// +optional
+	Status ArtifactoryStatus `json:"status,omitempty"`
+}
+
+// ClusterArtifactoryList is a list of ClusterArtifactory.
+//
+// +kubebuilder:object:root=true
+type ClusterArtifactoryList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []ClusterArtifactory `json:"items"`
 }

@@ -27,6 +27,7 @@ func addKnownTypes(s *runtime.Scheme) error {
 	s.AddKnownTypes(GroupVersion,
 		&Artifactory{}, &ArtifactoryList{},
 		&ArtifactoryToken{}, &ArtifactoryTokenList{},
+		&ClusterArtifactory{}, &ClusterArtifactoryList{},
 	)
 	metav1.AddToGroupVersion(s, GroupVersion)
 	return nil
