@@ -21,6 +21,30 @@ type options struct {
 	latency     time.Duration
 	tlsCert     string
 	tlsKey      string
+	access      accessOptions
+}
+
+// accessOptions are the settings of the Access Tokens API; see the
+// emulator.Config fields of the same names.
+type accessOptions struct {
+	disable             bool
+	basicAuth           bool
+	defaultExpiry       time.Duration
+	maxExpiry           time.Duration
+	nonAdminMaxExpiry   time.Duration
+	revocableThreshold  time.Duration
+	persistentThreshold time.Duration
+}
+
+// config turns the options into the emulator's Config fields.
+func (ao accessOptions) config(cfg *emulator.Config) {
+	cfg.DisableAccessAPI = ao.disable
+	cfg.AccessBasicAuth = ao.basicAuth
+	cfg.DefaultExpiry = ao.defaultExpiry
+	cfg.MaxExpiry = ao.maxExpiry
+	cfg.NonAdminMaxExpiry = ao.nonAdminMaxExpiry
+	cfg.RevocableExpiryThreshold = ao.revocableThreshold
+	cfg.PersistentExpiryThreshold = ao.persistentThreshold
 }
 
 // userFlags collects repeated --user values.
@@ -58,6 +82,7 @@ func parseFlags(args []string, output io.Writer) (options, error) {
 	fs.DurationVar(&opts.latency, "latency", 0, "delay before every answer")
 	fs.StringVar(&opts.tlsCert, "tls-cert", "", "PEM certificate file; serves HTTPS with --tls-key")
 	fs.StringVar(&opts.tlsKey, "tls-key", "", "PEM private key file for --tls-cert")
+	accessFlags(fs, &opts.access)
 	if err := fs.Parse(args); err != nil {
 		return options{}, fmt.Errorf("parse flags: %w", err)
 	}
@@ -73,6 +98,25 @@ func parseFlags(args []string, output io.Writer) (options, error) {
 	return opts, nil
 }
 
+// accessFlags binds the Access Tokens API's flags; their defaults are the
+// emulator's (and Artifactory's).
+func accessFlags(fs *flag.FlagSet, ao *accessOptions) {
+	fs.BoolVar(&ao.disable, "disable-access-api", false,
+		"serve no /access/api/v1/tokens, as before 7.21.1 (older --version values imply it)")
+	fs.BoolVar(&ao.basicAuth, "access-basic-auth", false,
+		"let the Access API take Basic credentials (from version 7.63.2)")
+	fs.DurationVar(&ao.defaultExpiry, "default-expiry", 365*24*time.Hour,
+		"lifetime of Access tokens created without expires_in")
+	fs.DurationVar(&ao.maxExpiry, "max-expiry", 0,
+		"longest Access token lifetime anyone may ask for (0 = no limit)")
+	fs.DurationVar(&ao.nonAdminMaxExpiry, "non-admin-max-expiry", time.Hour,
+		"longest Access token lifetime a non-admin may ask for (negative = no limit)")
+	fs.DurationVar(&ao.revocableThreshold, "revocable-expiry-threshold", 6*time.Hour,
+		"shortest revocable Access token lifetime (negative = none revocable)")
+	fs.DurationVar(&ao.persistentThreshold, "persistent-expiry-threshold", 3*time.Hour,
+		"shortest lifetime of Access tokens stored for listing (negative = all)")
+}
+
 func checkOptions(opts options, extraArgs int) error {
 	switch {
 	case extraArgs > 0:
@@ -81,6 +125,10 @@ func checkOptions(opts options, extraArgs int) error {
 		return errors.New("--tls-cert and --tls-key go together")
 	case opts.maxLifetime < 0 || opts.latency < 0:
 		return errors.New("--max-lifetime and --latency cannot be negative")
+	case opts.access.defaultExpiry <= 0:
+		return errors.New("--default-expiry must be positive")
+	case opts.access.maxExpiry < 0:
+		return errors.New("--max-expiry cannot be negative")
 	}
 	return nil
 }

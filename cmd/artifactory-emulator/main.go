@@ -1,5 +1,7 @@
 // Command artifactory-emulator serves the project's Artifactory emulator
-// (package internal/artifactory/emulator) for the demo and manual testing.
+// (package internal/artifactory/emulator) for the demo and manual testing:
+// the legacy token endpoints and, for --version 7.21.1 and later, the Access
+// Tokens API, whose thresholds and Basic switch have flags of their own.
 // It logs one line per request to stderr: method, path and status, never
 // credentials or token values. It serves until SIGINT or SIGTERM.
 package main
@@ -39,11 +41,13 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(url st
 	if err != nil {
 		return err
 	}
-	em, err := emulator.New(emulator.Config{
+	cfg := emulator.Config{
 		Users:     opts.users,
 		ServiceID: opts.serviceID,
 		Version:   opts.version,
-	})
+	}
+	opts.access.config(&cfg)
+	em, err := emulator.New(cfg)
 	if err != nil {
 		return fmt.Errorf("create emulator: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -15,6 +16,14 @@ import (
 
 	"github.com/artifactory-token-operator/artifactory-token-operator/internal/artifactory/emulator"
 )
+
+// defaultAccess are the Access options without flags.
+var defaultAccess = accessOptions{
+	defaultExpiry:       365 * 24 * time.Hour,
+	nonAdminMaxExpiry:   time.Hour,
+	revocableThreshold:  6 * time.Hour,
+	persistentThreshold: 3 * time.Hour,
+}
 
 func TestParseFlags(t *testing.T) {
 	tests := []struct {
@@ -29,6 +38,7 @@ func TestParseFlags(t *testing.T) {
 				listen:  "127.0.0.1:18081",
 				version: "7.90.0",
 				users:   []emulator.User{{Name: "admin", Password: "password", Admin: true}},
+				access:  defaultAccess,
 			},
 		},
 		{
@@ -36,7 +46,10 @@ func TestParseFlags(t *testing.T) {
 			args: []string{"--listen", "0.0.0.0:9000", "--admin", "root:s:cret",
 				"--user", "alice:pw:readers,writers", "--user", "bob:pw2",
 				"--service-id", "abc", "--version", "7.77.3", "--max-lifetime", "30s",
-				"--latency", "250ms", "--tls-cert", "c.pem", "--tls-key", "k.pem"},
+				"--latency", "250ms", "--tls-cert", "c.pem", "--tls-key", "k.pem",
+				"--disable-access-api", "--access-basic-auth", "--default-expiry", "48h",
+				"--max-expiry", "72h", "--non-admin-max-expiry", "-1s",
+				"--revocable-expiry-threshold", "2h", "--persistent-expiry-threshold", "-1s"},
 			want: options{
 				listen: "0.0.0.0:9000",
 				users: []emulator.User{
@@ -47,6 +60,12 @@ func TestParseFlags(t *testing.T) {
 				serviceID: "abc", version: "7.77.3",
 				maxLifetime: 30 * time.Second, latency: 250 * time.Millisecond,
 				tlsCert: "c.pem", tlsKey: "k.pem",
+				access: accessOptions{
+					disable: true, basicAuth: true,
+					defaultExpiry: 48 * time.Hour, maxExpiry: 72 * time.Hour,
+					nonAdminMaxExpiry: -time.Second, revocableThreshold: 2 * time.Hour,
+					persistentThreshold: -time.Second,
+				},
 			},
 		},
 		{name: "admin without password", args: []string{"--admin", "root"},
@@ -58,6 +77,10 @@ func TestParseFlags(t *testing.T) {
 		{name: "negative latency", args: []string{"--latency", "-1s"},
 			wantErr: "negative"},
 		{name: "stray argument", args: []string{"serve"}, wantErr: "unexpected"},
+		{name: "zero default expiry", args: []string{"--default-expiry", "0s"},
+			wantErr: "--default-expiry"},
+		{name: "negative max expiry", args: []string{"--max-expiry", "-1h"},
+			wantErr: "--max-expiry"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -173,4 +196,71 @@ func TestRunReportsListenErrors(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "listen") {
 		t.Errorf("run on a bad address: %v, want a listen error", err)
 	}
+}
+
+func TestRunServesTheAccessAPI(t *testing.T) {
+	tests := []struct {
+		name       string
+		args       []string
+		wantStatus int
+	}{
+		{"Basic refused by default", nil, http.StatusUnauthorized},
+		{"Basic allowed by the flag", []string{"--access-basic-auth"}, http.StatusOK},
+		{"API switched off", []string{"--access-basic-auth", "--disable-access-api"},
+			http.StatusNotFound},
+		{"old version", []string{"--access-basic-auth", "--version", "7.20.0"},
+			http.StatusNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			var logs syncBuffer
+			urls := make(chan string, 1)
+			done := make(chan error, 1)
+			args := append([]string{"--listen", "127.0.0.1:0", "--admin", "root:hunter2"},
+				tt.args...)
+			go func() { done <- run(ctx, args, &logs, func(u string) { urls <- u }) }()
+			base := <-urls
+
+			req, _ := http.NewRequest(http.MethodPost, base+"/access/api/v1/tokens",
+				strings.NewReader(`{"expires_in":600,"include_reference_token":true}`))
+			req.Header.Set("Content-Type", "application/json")
+			req.SetBasicAuth("root", "hunter2")
+			status, body := doRead(t, req)
+			cancel()
+
+			if err := <-done; err != nil {
+				t.Fatalf("run: %v", err)
+			}
+			if status != tt.wantStatus {
+				t.Fatalf("create on the Access API: %d %s, want %d", status, body, tt.wantStatus)
+			}
+			want := fmt.Sprintf("POST /access/api/v1/tokens %d", tt.wantStatus)
+			if out := logs.String(); !strings.Contains(out, want) {
+				t.Errorf("log lacks %q:\n%s", want, out)
+			}
+			var answer map[string]string
+			_ = json.Unmarshal([]byte(body), &answer)
+			for _, secret := range []string{"hunter2", answer["access_token"],
+				answer["reference_token"]} {
+				if secret != "" && strings.Contains(logs.String(), secret) {
+					t.Errorf("log shows a secret:\n%s", logs.String())
+				}
+			}
+		})
+	}
+}
+
+func doRead(t *testing.T, req *http.Request) (int, string) {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("read %s: %v", req.URL.Path, err)
+	}
+	return resp.StatusCode, string(b)
 }

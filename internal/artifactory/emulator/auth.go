@@ -11,10 +11,20 @@ import (
 
 // principal is an authenticated caller.
 type principal struct {
-	name   string
-	admin  bool
-	groups []string
+	name    string
+	admin   bool
+	groups  []string
+	tokenID string // the token the caller logged in with; empty for a password
 }
+
+// surface is the service a request is for; it decides which token
+// audiences are accepted.
+type surface int
+
+const (
+	onArtifactory surface = iota // /artifactory/...: jfrt@ audiences
+	onAccess                     // /access/...: jfac@ and jfrt@ audiences
+)
 
 // credentials is what one Authorization header claims.
 type credentials struct {
@@ -52,11 +62,16 @@ func parseBasic(value string) (credentials, bool) {
 	return credentials{user: user, secret: secret}, true
 }
 
-// authenticate resolves the caller from the Authorization header. It
-// returns a nil principal and a nil error when the request carries no
-// credentials. Failed logins count towards the recurrent-failure block, and
-// a blocked identity is refused before its credentials are looked at.
+// authenticate resolves the caller of an Artifactory endpoint from the
+// Authorization header. It returns a nil principal and a nil error when the
+// request carries no credentials. Failed logins count towards the
+// recurrent-failure block, and a blocked identity is refused before its
+// credentials are looked at.
 func (s *Server) authenticate(r *http.Request) (*principal, *apiError) {
+	return s.authenticateOn(r, onArtifactory)
+}
+
+func (s *Server) authenticateOn(r *http.Request, on surface) (*principal, *apiError) {
 	header := r.Header.Get("Authorization")
 	// Anonymous requests are for the handler to accept or refuse.
 	if header == "" {
@@ -70,7 +85,7 @@ func (s *Server) authenticate(r *http.Request) (*principal, *apiError) {
 		return nil, artifactoryError(http.StatusForbidden, msgBlocked)
 	}
 
-	p, ok := s.verify(creds)
+	p, ok := s.verify(creds, on)
 	if !parsed || !ok {
 		s.lockout.recordFailure(key, now)
 		return nil, artifactoryError(http.StatusUnauthorized, msgBadCredentials)
@@ -116,6 +131,9 @@ func (s *Server) lockoutKey(creds credentials, r *http.Request) string {
 	if name, ok := s.usernameFromSubject(unverifiedSubject(creds.secret)); ok {
 		return "user:" + name
 	}
+	if t, ok := s.tokens.findByReference(creds.secret); ok {
+		return "user:" + t.Username
+	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr
@@ -123,16 +141,17 @@ func (s *Server) lockoutKey(creds credentials, r *http.Request) string {
 	return "addr:" + host
 }
 
-// verify checks credentials: a Basic password, or an access token given
-// as Bearer or as the Basic password of the user it was issued for.
-func (s *Server) verify(creds credentials) (*principal, bool) {
+// verify checks credentials: a Basic password, or an access token (or its
+// reference token) given as Bearer or as the Basic password of the user it
+// was issued for.
+func (s *Server) verify(creds credentials, on surface) (*principal, bool) {
 	if creds.bearer {
-		return s.tokenPrincipal(creds.secret, "")
+		return s.tokenPrincipal(creds.secret, "", on)
 	}
 	if u, ok := s.users[creds.user]; ok && passwordMatches(u, creds.secret) {
 		return userPrincipal(u), true
 	}
-	return s.tokenPrincipal(creds.secret, creds.user)
+	return s.tokenPrincipal(creds.secret, creds.user, on)
 }
 
 func passwordMatches(u User, password string) bool {
@@ -147,11 +166,13 @@ func userPrincipal(u User) *principal {
 	return &principal{name: u.Name, admin: u.Admin, groups: slices.Clone(u.Groups)}
 }
 
-// tokenPrincipal accepts a live access token meant for this Artifactory.
-// wantUser, when set, must be the user the token was issued for. The
-// caller is an admin when the token carries the admin scope or its user is
-// a configured admin; its groups are those its scope names.
-func (s *Server) tokenPrincipal(accessToken, wantUser string) (*principal, bool) {
+// tokenPrincipal accepts a live access token meant for the service the
+// request is for. wantUser, when set, must be the user the token was
+// issued for. A legacy token's caller is an admin when the token carries
+// the admin scope or its user is a configured admin, and its groups are
+// those its scope names; an Access token's rights come from its
+// applied-permissions scope (see accessPrincipal).
+func (s *Server) tokenPrincipal(accessToken, wantUser string, on surface) (*principal, bool) {
 	t, err := s.validToken(accessToken)
 	if err != nil {
 		return nil, false
@@ -159,15 +180,29 @@ func (s *Server) tokenPrincipal(accessToken, wantUser string) (*principal, bool)
 	if wantUser != "" && t.Username != wantUser {
 		return nil, false
 	}
-	if !s.audienceAccepts(t.settings.audience) {
+	if !s.audienceFits(t.settings.audience, on) {
 		return nil, false
 	}
 
 	u, known := s.users[t.Username]
 	scope := strings.Fields(t.Scope)
+	if t.API == APIAccess {
+		return accessPrincipal(t.ID, t.Username, scope, u, known)
+	}
 	return &principal{
-		name:   t.Username,
-		admin:  (known && u.Admin) || s.hasAdminScope(scope),
-		groups: scopeGroups(scope, u.Groups),
+		name:    t.Username,
+		admin:   (known && u.Admin) || s.hasAdminScope(scope),
+		groups:  scopeGroups(scope, u.Groups),
+		tokenID: t.ID,
 	}, true
+}
+
+// audienceFits tells whether a token with this audience may be used on
+// the service: Artifactory takes jfrt@ audiences; Access, which checks the
+// tokens of every service of the platform, takes jfac@ and jfrt@ ones.
+func (s *Server) audienceFits(audience []string, on surface) bool {
+	if on == onAccess {
+		return s.audienceNames(audience, "jfac", "jfrt")
+	}
+	return s.audienceAccepts(audience)
 }

@@ -21,9 +21,10 @@ type Call struct {
 	Method, Path string
 	// Status answered, an injected fault's status included.
 	Status int
-	// GrantType of a token request: the grant_type sent, or
-	// client_credentials when a token request sent none. Empty for other
-	// requests.
+	// GrantType of a token request (a POST to the legacy token endpoint
+	// or, when served, to the Access API's): the grant_type sent, in the
+	// query, a form or a JSON body, or client_credentials when it sent
+	// none. Empty for other requests.
 	GrantType string
 	// Time the call was answered, on the emulator's clock.
 	Time time.Time
@@ -70,15 +71,16 @@ func (s *Server) CountCalls(method, pathPrefix string) int {
 
 // isTokenEndpoint tells whether a POST to the path mints tokens, so that
 // its calls carry a grant type.
-func isTokenEndpoint(method, path string) bool {
-	return method == http.MethodPost && path == legacyTokenPath
+func (s *Server) isTokenEndpoint(method, path string) bool {
+	return method == http.MethodPost &&
+		(path == legacyTokenPath || (s.accessAPI && path == accessTokensPath))
 }
 
 // grantTypeOf reads the grant_type of a token request without consuming
 // the body the handler will read.
-func grantTypeOf(r *http.Request) string {
+func (s *Server) grantTypeOf(r *http.Request) string {
 	// Only token requests have a grant type.
-	if !isTokenEndpoint(r.Method, r.URL.Path) {
+	if !s.isTokenEndpoint(r.Method, r.URL.Path) {
 		return ""
 	}
 

@@ -163,7 +163,8 @@ func writeControlError(w http.ResponseWriter, err error) {
 	writeAPIError(w, artifactoryError(http.StatusBadRequest, err.Error()))
 }
 
-// recordJSON is a TokenRecord without its secret values.
+// recordJSON is a TokenRecord without its secret values (access, refresh
+// and reference tokens).
 type recordJSON struct {
 	ID          string     `json:"id"`
 	Username    string     `json:"username"`
@@ -174,6 +175,11 @@ type recordJSON struct {
 	ExpiresAt   *time.Time `json:"expiresAt,omitempty"`
 	Revoked     bool       `json:"revoked"`
 	Expired     bool       `json:"expired"`
+	API         string     `json:"api"`
+	Description string     `json:"description,omitempty"`
+	ProjectKey  string     `json:"projectKey,omitempty"`
+	Revocable   bool       `json:"revocable"`
+	Persistent  bool       `json:"persistent"`
 }
 
 func (s *Server) handleListRecords(w http.ResponseWriter, _ *http.Request) {
@@ -190,6 +196,11 @@ func (s *Server) handleListRecords(w http.ResponseWriter, _ *http.Request) {
 			ExpiresAt:   utcOrNil(t.ExpiresAt),
 			Revoked:     t.Revoked,
 			Expired:     t.expiredAt(now),
+			API:         t.API,
+			Description: t.Description,
+			ProjectKey:  t.ProjectKey,
+			Revocable:   t.Revocable,
+			Persistent:  t.Persistent,
 		})
 	}
 	writeJSON(w, http.StatusOK, struct {

@@ -17,11 +17,26 @@ const (
 // tokenSettings are the settings a token is issued with, and what a
 // refresh copies.
 type tokenSettings struct {
+	api         string // APILegacy or APIAccess
 	username    string
 	scope       []string // requested scope tokens
 	lifetime    int64    // seconds; 0 = never expires
 	refreshable bool
 	audience    []string
+
+	// Only the Access API sets these.
+	description    string
+	projectKey     string
+	referenceToken bool // hand out a reference token too
+	forceRevocable bool
+}
+
+// grantedScope is the scope the token carries and the client is answered.
+func (ts tokenSettings) grantedScope() string {
+	if ts.api == APIAccess {
+		return strings.Join(dedupe(ts.scope), " ")
+	}
+	return grantedScope(ts.scope)
 }
 
 // tokenOverrides are the settings a request names; nil fields were not
@@ -96,6 +111,7 @@ func parseOverrides(form url.Values) (tokenOverrides, *apiError) {
 // defaultSettings are what a create gets for everything it leaves out.
 func (s *Server) defaultSettings(caller principal) tokenSettings {
 	return tokenSettings{
+		api:      APILegacy,
 		username: caller.name,
 		lifetime: defaultLifetimeSeconds,
 		audience: []string{s.serviceName()},

@@ -2,8 +2,10 @@ package emulator
 
 import (
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"strings"
 )
 
 // randomBytes returns n bytes from crypto/rand, which never fails on the
@@ -26,4 +28,29 @@ func newUUID() string {
 // newRefreshToken returns an opaque refresh token value.
 func newRefreshToken() string {
 	return hex.EncodeToString(randomBytes(32))
+}
+
+// Reference tokens are 64 characters of standard base64 over 48 bytes that
+// start "reftkn:01:", hence the prefix every one of them shares.
+const (
+	referenceTokenLen    = 64
+	referenceTokenPrefix = "cmVmd"
+	referencePayload     = "reftkn:01:"
+	referenceAlphabet    = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+)
+
+// newReferenceToken returns an opaque reference token, the short stand-in
+// the Access API hands out next to an access token when asked.
+func newReferenceToken() string {
+	payload := []byte(referencePayload)
+	for _, b := range randomBytes(referenceTokenLen*3/4 - len(referencePayload)) {
+		payload = append(payload, referenceAlphabet[int(b)%len(referenceAlphabet)])
+	}
+	return base64.StdEncoding.EncodeToString(payload)
+}
+
+// isReferenceToken tells whether a credential has a reference token's
+// shape rather than a JWT's.
+func isReferenceToken(v string) bool {
+	return len(v) == referenceTokenLen && strings.HasPrefix(v, referenceTokenPrefix)
 }

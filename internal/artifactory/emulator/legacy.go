@@ -1,12 +1,9 @@
 package emulator
 
 import (
-	"fmt"
 	"mime"
 	"net/http"
 	"net/url"
-	"strings"
-	"time"
 )
 
 // Paths of the legacy token API.
@@ -67,11 +64,20 @@ func readForm(w http.ResponseWriter, r *http.Request) (url.Values, *apiError) {
 				"got Content-Type '%s'", ct)
 		}
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
-	if err := r.ParseForm(); err != nil {
+	if err := parseFormBody(w, r); err != nil {
 		return nil, invalidRequest("Malformed form body: %v", err)
 	}
 	return r.Form, nil
+}
+
+// parseFormBody parses the query and a form body into r.Form, taking a
+// body without Content-Type for a form (net/http alone would skip it).
+func parseFormBody(w http.ResponseWriter, r *http.Request) error {
+	if r.Header.Get("Content-Type") == "" {
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+	return r.ParseForm()
 }
 
 func (s *Server) createLegacyToken(w http.ResponseWriter, r *http.Request, form url.Values) {
@@ -107,7 +113,8 @@ func (s *Server) refreshLegacyToken(w http.ResponseWriter, r *http.Request, form
 		writeAPIError(w, err)
 		return
 	}
-	old, ok := s.tokens.refreshable(refreshToken, accessToken)
+	pair := refreshPair{refreshToken: refreshToken, accessToken: accessToken, api: APILegacy}
+	old, ok := s.tokens.refreshable(pair)
 	if !ok {
 		writeAPIError(w, invalidRefreshGrant())
 		return
@@ -117,7 +124,7 @@ func (s *Server) refreshLegacyToken(w http.ResponseWriter, r *http.Request, form
 		return
 	}
 	// A concurrent refresh may have spent the token since it was looked up.
-	if !s.tokens.spendRefresh(refreshToken, accessToken) {
+	if _, spent := s.tokens.spendRefresh(pair); !spent {
 		writeAPIError(w, invalidRefreshGrant())
 		return
 	}
@@ -181,48 +188,6 @@ func (s *Server) issueAndAnswer(w http.ResponseWriter, settings tokenSettings) {
 		TokenType:    "Bearer",
 		RefreshToken: t.RefreshToken,
 	})
-}
-
-// issue signs and stores a token with the settings, its lifetime capped by
-// SetMaxLifetime. The stored settings hold the lifetime granted.
-func (s *Server) issue(settings tokenSettings) (storedToken, error) {
-	settings.lifetime = clampLifetime(settings.lifetime, s.switches.currentMaxLifetime())
-	issuedAt := time.Unix(s.now().Unix(), 0)
-	claims := accessClaims{
-		id:       newUUID(),
-		issuer:   s.serviceName(),
-		subject:  s.subjectFor(settings.username),
-		scope:    grantedScope(settings.scope),
-		audience: settings.audience,
-		issuedAt: issuedAt,
-	}
-	if settings.lifetime > 0 {
-		exp := issuedAt.Add(time.Duration(settings.lifetime) * time.Second)
-		claims.expiresAt = &exp
-	}
-	accessToken, err := s.signer.sign(claims)
-	if err != nil {
-		return storedToken{}, fmt.Errorf("issue token for %s: %w", settings.username, err)
-	}
-
-	t := storedToken{
-		TokenRecord: TokenRecord{
-			ID:          claims.id,
-			Username:    settings.username,
-			Scope:       claims.scope,
-			Audience:    strings.Join(settings.audience, " "),
-			Refreshable: settings.refreshable,
-			IssuedAt:    issuedAt,
-			ExpiresAt:   claims.expiresAt,
-			AccessToken: accessToken,
-		},
-		settings: settings,
-	}
-	if settings.refreshable {
-		t.RefreshToken = newRefreshToken()
-	}
-	s.tokens.add(t)
-	return t, nil
 }
 
 func (s *Server) handleLegacyRevoke(w http.ResponseWriter, r *http.Request) {

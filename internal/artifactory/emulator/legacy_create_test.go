@@ -330,3 +330,22 @@ func TestCreateTokenCredentials(t *testing.T) {
 		})
 	}
 }
+
+func TestCreateTokenBodyWithoutContentTypeIsAForm(t *testing.T) {
+	s, _ := startEmulator(t, nil)
+	req, err := http.NewRequest(http.MethodPost, s.URL()+tokenPath,
+		strings.NewReader("expires_in=60"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	asAdmin(req)
+
+	resp := roundTrip(t, req)
+
+	var answer tokenAnswer
+	decodeJSON(t, resp.body, &answer)
+	if resp.status != 200 || answer.ExpiresIn == nil || *answer.ExpiresIn != 60 {
+		t.Errorf("form body without Content-Type: %d %s, want expires_in 60", resp.status,
+			resp.body)
+	}
+}

@@ -13,23 +13,45 @@ const (
 	adminScopeSuffix  = ":admin"
 )
 
-// artifactoryPrefix is the service type of Artifactory in service ids.
-const artifactoryPrefix = "jfrt@"
+// Service types in service ids: Artifactory's, and that of Access, the
+// platform service behind /access. The emulator gives both the same id.
+const (
+	artifactoryPrefix   = "jfrt@"
+	accessServicePrefix = "jfac@"
+)
 
 // serviceName is this Artifactory's service id, such as "jfrt@<id>".
 func (s *Server) serviceName() string {
 	return artifactoryPrefix + s.serviceID
 }
 
-// subjectFor is the sub claim of a token issued for the user.
-func (s *Server) subjectFor(username string) string {
-	return s.serviceName() + "/users/" + username
+// issuerOf is the iss claim of tokens the API issues: the legacy endpoint
+// signs as Artifactory, the Access API as Access.
+func (s *Server) issuerOf(api string) string {
+	if api == APIAccess {
+		return accessServicePrefix + s.serviceID
+	}
+	return s.serviceName()
 }
 
-// usernameFromSubject reverses subjectFor.
+// subjectFor is the sub claim of a legacy token issued for the user.
+func (s *Server) subjectFor(username string) string {
+	return s.subjectOf(APILegacy, username)
+}
+
+// subjectOf is the sub claim of a token the API issues for the user.
+func (s *Server) subjectOf(api, username string) string {
+	return s.issuerOf(api) + "/users/" + username
+}
+
+// usernameFromSubject reverses subjectOf, for either API.
 func (s *Server) usernameFromSubject(sub string) (string, bool) {
-	name, ok := strings.CutPrefix(sub, s.serviceName()+"/users/")
-	return name, ok && name != ""
+	for _, api := range []string{APILegacy, APIAccess} {
+		if name, ok := strings.CutPrefix(sub, s.issuerOf(api)+"/users/"); ok && name != "" {
+			return name, true
+		}
+	}
+	return "", false
 }
 
 // groupsInScope returns the groups one member-of-groups scope token names.
@@ -91,25 +113,38 @@ func (s *Server) hasAdminScope(scope []string) bool {
 // this Artifactory: an entry must name it, with "*" standing for any
 // service type or any id.
 func (s *Server) audienceAccepts(audience []string) bool {
+	return s.audienceNames(audience, "jfrt")
+}
+
+// audienceNames tells whether an audience entry names one of the service
+// types on this emulator's id, "*" standing for any type or any id.
+func (s *Server) audienceNames(audience []string, services ...string) bool {
 	return slices.ContainsFunc(audience, func(aud string) bool {
 		service, id, ok := strings.Cut(aud, "@")
-		return ok && (service == "jfrt" || service == "*") && (id == s.serviceID || id == "*")
+		return ok && (service == "*" || slices.Contains(services, service)) &&
+			(id == s.serviceID || id == "*")
 	})
 }
 
 // grantedScope is the scope answered to the client: the requested tokens
 // in order without repeats, with api:* added when missing.
 func grantedScope(requested []string) string {
-	var out []string
-	for _, token := range requested {
-		if !slices.Contains(out, token) {
-			out = append(out, token)
-		}
-	}
+	out := dedupe(requested)
 	if !slices.Contains(out, scopeAPI) {
 		out = append(out, scopeAPI)
 	}
 	return strings.Join(out, " ")
+}
+
+// dedupe returns the tokens in order without repeats.
+func dedupe(tokens []string) []string {
+	var out []string
+	for _, token := range tokens {
+		if !slices.Contains(out, token) {
+			out = append(out, token)
+		}
+	}
+	return out
 }
 
 // checkScope refuses a scope the caller may not ask for.

@@ -47,15 +47,56 @@ type Config struct {
 	BlockAfterFailures int
 	// BlockFor is how long a block lasts. Default: 5s.
 	BlockFor time.Duration
+
+	// The settings below are the Access Tokens API's
+	// (/access/api/v1/tokens), which versions from 7.21.1 serve.
+
+	// DisableAccessAPI turns the Access Tokens API off whatever the
+	// Version, so that its paths answer 404 as on a server before 7.21.1.
+	DisableAccessAPI bool
+	// AccessBasicAuth lets the Access API take Basic credentials, as when
+	// the administrator allows token creation with them; it only takes
+	// effect from Version 7.63.2. Otherwise Basic is refused with 401
+	// "Unsupported authentication method Basic". Bearer tokens always work.
+	AccessBasicAuth bool
+	// DefaultExpiry is the lifetime of Access tokens created without
+	// expires_in. Default: one year. The legacy endpoint keeps its 3600s.
+	DefaultExpiry time.Duration
+	// MaxExpiry is the longest lifetime anyone, admins included, may ask
+	// the Access API for; beyond it, and for tokens that never expire, it
+	// answers 403. Default: no limit.
+	MaxExpiry time.Duration
+	// NonAdminMaxExpiry is the longest lifetime a non-admin may ask the
+	// Access API for (token.max-expiry); beyond it the answer is 403.
+	// Default: one hour; negative: no limit but MaxExpiry. Non-admins can
+	// never ask for tokens that never expire.
+	NonAdminMaxExpiry time.Duration
+	// RevocableExpiryThreshold is the shortest lifetime of an Access token
+	// that can be revoked, unless it was made with force_revocable (tokens
+	// that never expire always can). Default: 6h; negative: no token with
+	// an expiry is revocable unless forced; a second makes all revocable.
+	RevocableExpiryThreshold time.Duration
+	// PersistentExpiryThreshold is the shortest lifetime of a token the
+	// Access API stores: shorter ones are not listed and GET or DELETE by
+	// id answer 404, unless they are revocable. Default: 3h; negative:
+	// every token is stored.
+	PersistentExpiryThreshold time.Duration
 }
 
 // Server is an Artifactory emulator; it is an http.Handler, and Start
 // serves it on a loopback port.
 type Server struct {
-	serviceID string
-	version   string
-	now       func() time.Time
-	users     map[string]User
+	serviceID    string
+	version      string
+	release      release // version, parsed
+	releaseKnown bool    // whether version could be parsed
+	now          func() time.Time
+	users        map[string]User
+
+	accessAPI   bool // the Access Tokens API is served
+	accessBasic bool // Config.AccessBasicAuth
+	expiry      expiryPolicy
+	retention   retention
 
 	signer   *signer
 	tokens   *tokenStore
@@ -81,25 +122,36 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("configure emulator service id: %w", err)
 	}
+	if err := checkAccessDurations(cfg); err != nil {
+		return nil, fmt.Errorf("configure emulator Access API: %w", err)
+	}
 	sg, err := newSigner()
 	if err != nil {
 		return nil, fmt.Errorf("set up emulator token signing: %w", err)
 	}
 
 	s := &Server{
-		serviceID: serviceID,
-		version:   cmp.Or(cfg.Version, defaultVersion),
-		now:       cfg.Now,
-		users:     users,
-		signer:    sg,
-		tokens:    newTokenStore(),
-		lockout:   newLockout(cfg),
-		switches:  &switches{},
-		calls:     &callLog{},
+		serviceID:   serviceID,
+		version:     cmp.Or(cfg.Version, defaultVersion),
+		now:         cfg.Now,
+		users:       users,
+		accessBasic: cfg.AccessBasicAuth,
+		retention: retention{
+			revocable:  cmp.Or(cfg.RevocableExpiryThreshold, defaultRevocableThreshold),
+			persistent: cmp.Or(cfg.PersistentExpiryThreshold, defaultPersistentThreshold),
+		},
+		signer:   sg,
+		tokens:   newTokenStore(),
+		lockout:  newLockout(cfg),
+		switches: &switches{},
+		calls:    &callLog{},
 	}
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.release, s.releaseKnown = parseRelease(s.version)
+	s.accessAPI = !cfg.DisableAccessAPI && s.supports(sinceAccessTokensAPI)
+	s.expiry = s.newExpiryPolicy(cfg)
 	s.api = newRouter(s.artifactoryRoutes()...)
 	s.control = newRouter(s.controlRoutes())
 	return s, nil
@@ -107,7 +159,34 @@ func New(cfg Config) (*Server, error) {
 
 // artifactoryRoutes are the Artifactory APIs emulated, one group each.
 func (s *Server) artifactoryRoutes() [][]route {
-	return [][]route{s.systemRoutes(), s.legacyRoutes()}
+	groups := [][]route{s.systemRoutes(), s.legacyRoutes()}
+	if s.accessAPI {
+		groups = append(groups, s.accessRoutes())
+	}
+	return groups
+}
+
+// checkAccessDurations refuses lifetimes that cannot be meant.
+func checkAccessDurations(cfg Config) error {
+	if cfg.DefaultExpiry < 0 || cfg.MaxExpiry < 0 {
+		return fmt.Errorf("DefaultExpiry %v and MaxExpiry %v cannot be negative",
+			cfg.DefaultExpiry, cfg.MaxExpiry)
+	}
+	return nil
+}
+
+func (s *Server) newExpiryPolicy(cfg Config) expiryPolicy {
+	p := expiryPolicy{
+		defaultSecs: wholeSeconds(cmp.Or(cfg.DefaultExpiry, defaultAccessExpiry)),
+		nonExpiring: s.supports(sinceNonExpiringAccess),
+	}
+	if cfg.MaxExpiry > 0 {
+		p.maxSecs = wholeSeconds(cfg.MaxExpiry)
+	}
+	if nonAdmin := cmp.Or(cfg.NonAdminMaxExpiry, defaultNonAdminMaxExpiry); nonAdmin > 0 {
+		p.nonAdminMaxSecs = wholeSeconds(nonAdmin)
+	}
+	return p
 }
 
 func newLockout(cfg Config) *failureTracker {
@@ -183,7 +262,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // serveAndRecord answers with an injected fault or the API, and records
 // the call either way.
 func (s *Server) serveAndRecord(w http.ResponseWriter, r *http.Request) {
-	grantType := grantTypeOf(r)
+	grantType := s.grantTypeOf(r)
 	rec := &statusRecorder{ResponseWriter: w}
 	if f, faulted := s.switches.take(r.Method, r.URL.Path); faulted {
 		writeFault(rec, f)

@@ -19,6 +19,14 @@ var (
 	ErrTokenExpired = errors.New("token is expired")
 )
 
+// APIs a token can come from, as TokenRecord.API names them.
+const (
+	// APILegacy is POST /artifactory/api/security/token.
+	APILegacy = "legacy"
+	// APIAccess is POST /access/api/v1/tokens.
+	APIAccess = "access"
+)
+
 // TokenRecord is what the emulator remembers about one issued token.
 type TokenRecord struct {
 	// ID is the token id, also the JWT's jti claim.
@@ -41,6 +49,24 @@ type TokenRecord struct {
 	AccessToken string
 	// RefreshToken is the refresh token handed out, empty when none was.
 	RefreshToken string
+	// API is the endpoint that issued the token: APILegacy or APIAccess.
+	API string
+	// Description is the description the Access API was given.
+	Description string
+	// ProjectKey is the project_key the Access API was given.
+	ProjectKey string
+	// ReferenceToken is the reference token handed out with the access
+	// token, empty when none was asked for.
+	ReferenceToken string
+	// Revocable tells whether DELETE /access/api/v1/tokens/{id} may revoke
+	// the token: it never expires, lives at least
+	// Config.RevocableExpiryThreshold, or was made with force_revocable.
+	// The legacy revoke endpoint does not look at it.
+	Revocable bool
+	// Persistent tells whether the Access API stored the token, so that it
+	// lists it and answers GET by id: revocable tokens and those living at
+	// least Config.PersistentExpiryThreshold are stored.
+	Persistent bool
 }
 
 // expiredAt tells whether the token has run out at the given time.
@@ -76,6 +102,7 @@ type tokenStore struct {
 	byID      map[string]*storedToken
 	byAccess  map[string]*storedToken
 	byRefresh map[string]*storedToken
+	byRef     map[string]*storedToken // by reference token
 }
 
 func newTokenStore() *tokenStore {
@@ -83,6 +110,7 @@ func newTokenStore() *tokenStore {
 		byID:      map[string]*storedToken{},
 		byAccess:  map[string]*storedToken{},
 		byRefresh: map[string]*storedToken{},
+		byRef:     map[string]*storedToken{},
 	}
 }
 
@@ -96,6 +124,9 @@ func (st *tokenStore) add(t storedToken) {
 	st.byAccess[t.AccessToken] = stored
 	if t.RefreshToken != "" {
 		st.byRefresh[t.RefreshToken] = stored
+	}
+	if t.ReferenceToken != "" {
+		st.byRef[t.ReferenceToken] = stored
 	}
 }
 
@@ -120,6 +151,9 @@ func (st *tokenStore) secrets() []string {
 		if t.RefreshToken != "" {
 			out = append(out, t.RefreshToken)
 		}
+		if t.ReferenceToken != "" {
+			out = append(out, t.ReferenceToken)
+		}
 	}
 	return out
 }
@@ -129,6 +163,18 @@ func (st *tokenStore) findByID(id string) (storedToken, bool) {
 	defer st.mu.Unlock()
 
 	t, ok := st.byID[id]
+	if !ok {
+		return storedToken{}, false
+	}
+	return *t, true
+}
+
+// findByReference looks a token up by its reference token.
+func (st *tokenStore) findByReference(ref string) (storedToken, bool) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+
+	t, ok := st.byRef[ref]
 	if !ok {
 		return storedToken{}, false
 	}
@@ -151,6 +197,35 @@ func (st *tokenStore) revokeByValue(accessToken string) bool {
 	return revoke(st.byAccess[accessToken])
 }
 
+// revokeOutcome is how a DELETE /access/api/v1/tokens/{id} went.
+type revokeOutcome int
+
+const (
+	revokeDone         revokeOutcome = iota // revoked now
+	revokeAlready                           // was revoked before
+	revokeUnknown                           // no such token stored
+	revokeNotRevocable                      // lives too briefly to be revoked
+)
+
+// revokeStored revokes a token the Access API stored, by id, deciding
+// under the lock so concurrent revokes agree on who revoked it.
+func (st *tokenStore) revokeStored(id string) revokeOutcome {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+
+	t := st.byID[id]
+	switch {
+	case t == nil || !t.Persistent:
+		return revokeUnknown
+	case t.Revoked:
+		return revokeAlready
+	case !t.Revocable:
+		return revokeNotRevocable
+	}
+	t.Revoked = true
+	return revokeDone
+}
+
 func revoke(t *storedToken) bool {
 	if t == nil {
 		return false
@@ -159,36 +234,46 @@ func revoke(t *storedToken) bool {
 	return true
 }
 
+// refreshPair names the refresh a client asks for. An empty accessToken
+// is not checked; api is the API whose tokens the refresh may renew, as
+// each endpoint only renews the tokens it issued.
+type refreshPair struct {
+	refreshToken, accessToken, api string
+}
+
 // refreshable returns the token a refresh pair belongs to, as long as the
 // refresh token is unspent, the pair matches and the token is not revoked.
-func (st *tokenStore) refreshable(refreshToken, accessToken string) (storedToken, bool) {
+func (st *tokenStore) refreshable(pair refreshPair) (storedToken, bool) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 
-	t, ok := st.usableRefresh(refreshToken, accessToken)
+	t, ok := st.usableRefresh(pair)
 	if !ok {
 		return storedToken{}, false
 	}
 	return *t, true
 }
 
-// spendRefresh marks the refresh token used. Only one of several
-// concurrent callers gets true.
-func (st *tokenStore) spendRefresh(refreshToken, accessToken string) bool {
+// spendRefresh marks the refresh token used and returns its token. Only
+// one of several concurrent callers gets true.
+func (st *tokenStore) spendRefresh(pair refreshPair) (storedToken, bool) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 
-	t, ok := st.usableRefresh(refreshToken, accessToken)
+	t, ok := st.usableRefresh(pair)
 	if !ok {
-		return false
+		return storedToken{}, false
 	}
 	t.refreshSpent = true
-	return true
+	return *t, true
 }
 
-func (st *tokenStore) usableRefresh(refreshToken, accessToken string) (*storedToken, bool) {
-	t, ok := st.byRefresh[refreshToken]
-	if !ok || t.refreshSpent || t.Revoked || t.AccessToken != accessToken {
+func (st *tokenStore) usableRefresh(pair refreshPair) (*storedToken, bool) {
+	t, ok := st.byRefresh[pair.refreshToken]
+	if !ok || t.refreshSpent || t.Revoked || t.API != pair.api {
+		return nil, false
+	}
+	if pair.accessToken != "" && t.AccessToken != pair.accessToken {
 		return nil, false
 	}
 	return t, true
@@ -211,21 +296,28 @@ func (s *Server) LiveTokens() []TokenRecord {
 	return live
 }
 
-// IssuedSecrets returns every access and refresh token value ever issued,
-// so tests can check that none of them leaked into logs or events.
+// IssuedSecrets returns every access, refresh and reference token value
+// ever issued, so tests can check that none of them leaked into logs or
+// events.
 func (s *Server) IssuedSecrets() []string {
 	return s.tokens.secrets()
 }
 
-// Validate returns nil when the access token was issued by this emulator,
-// is correctly signed, and is neither revoked nor expired. Its errors wrap
-// ErrTokenInvalid, ErrTokenUnknown, ErrTokenRevoked or ErrTokenExpired.
+// Validate returns nil when the access token (or the reference token
+// standing for one) was issued by this emulator, is correctly signed, and
+// is neither revoked nor expired. Its errors wrap ErrTokenInvalid,
+// ErrTokenUnknown, ErrTokenRevoked or ErrTokenExpired. Whether a service
+// accepts the token also depends on its audience and scope, which Validate
+// does not judge.
 func (s *Server) Validate(accessToken string) error {
 	_, err := s.validToken(accessToken)
 	return err
 }
 
 func (s *Server) validToken(accessToken string) (storedToken, error) {
+	if isReferenceToken(accessToken) {
+		return s.validReference(accessToken)
+	}
 	id, err := s.signer.verifiedID(accessToken)
 	if err != nil {
 		return storedToken{}, fmt.Errorf("validate access token: %w", err)
@@ -234,6 +326,22 @@ func (s *Server) validToken(accessToken string) (storedToken, error) {
 	if !ok || t.AccessToken != accessToken {
 		return storedToken{}, fmt.Errorf("validate access token %s: %w", id, ErrTokenUnknown)
 	}
+	return s.usable(t)
+}
+
+// validReference is validToken for a reference token. One this emulator
+// did not hand out is as good as garbage: it has no signature to check.
+func (s *Server) validReference(ref string) (storedToken, error) {
+	t, ok := s.tokens.findByReference(ref)
+	if !ok {
+		return storedToken{}, fmt.Errorf("validate reference token: %w", ErrTokenInvalid)
+	}
+	return s.usable(t)
+}
+
+// usable refuses a known token that is revoked or expired.
+func (s *Server) usable(t storedToken) (storedToken, error) {
+	id := t.ID
 	if t.Revoked {
 		return storedToken{}, fmt.Errorf("validate access token %s: %w", id, ErrTokenRevoked)
 	}
