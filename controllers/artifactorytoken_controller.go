@@ -39,6 +39,8 @@ type ArtifactoryTokenReconciler struct {
 	Recorder  events.EventRecorder
 	Clock     clock.PassiveClock
 	Connector *Connector
+
+	failures failureMemory
 }
 
 // +kubebuilder:rbac:groups=artifactory.token-operator.dev,resources=artifactorytokens,verbs=get;list;watch;update;patch
@@ -103,6 +105,13 @@ func (r *ArtifactoryTokenReconciler) act(ctx context.Context, tok *v1alpha1.Arti
 	// A Secret this token does not control is never touched.
 	if st.conflict != "" {
 		out.err = &blocked{v1alpha1.ReasonSecretConflict, st.conflict}
+		return out
+	}
+
+	// A token its ClusterArtifactory's policy no longer admits keeps the
+	// token it has until it expires, but gets no new one.
+	if err := r.admit(ctx, tok); err != nil {
+		out.err = err
 		return out
 	}
 
@@ -207,15 +216,12 @@ func expiresIn(tok *v1alpha1.ArtifactoryToken) time.Duration {
 }
 
 // SetupWithManager registers the reconciler and what it watches: its tokens,
-// the Secrets they control, and the Artifactory objects they name.
+// the Secrets they control, the servers they name, and the namespaces whose
+// labels a ClusterArtifactory's policy reads.
 func (r *ArtifactoryTokenReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	err := mgr.GetFieldIndexer().IndexField(context.Background(), &v1alpha1.ArtifactoryToken{},
 		artifactoryRefIndex, func(o client.Object) []string {
-			ref := o.(*v1alpha1.ArtifactoryToken).Spec.ArtifactoryRef
-			if ref.Kind == v1alpha1.KindClusterArtifactory {
-				return nil
-			}
-			return []string{ref.Name}
+			return []string{refKey(o.(*v1alpha1.ArtifactoryToken).Spec.ArtifactoryRef)}
 		})
 	if err != nil {
 		return fmt.Errorf("indexing ArtifactoryTokens by Artifactory: %w", err)
@@ -225,18 +231,57 @@ func (r *ArtifactoryTokenReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		For(&v1alpha1.ArtifactoryToken{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		Owns(&corev1.Secret{}).
 		Watches(&v1alpha1.Artifactory{}, handler.EnqueueRequestsFromMapFunc(r.tokensOf)).
+		Watches(&v1alpha1.ClusterArtifactory{}, handler.EnqueueRequestsFromMapFunc(r.tokensOf)).
+		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(r.clusterTokensIn),
+			builder.WithPredicates(predicate.LabelChangedPredicate{})).
 		Named("artifactorytoken").
 		Complete(r)
 }
 
-// tokensOf lists the tokens that name an Artifactory.
+// refKey is the index key of a reference: its kind and name.
+func refKey(ref v1alpha1.ArtifactoryReference) string {
+	kind := ref.Kind
+	if kind == "" {
+		kind = v1alpha1.KindArtifactory
+	}
+	return string(kind) + "/" + ref.Name
+}
+
+// tokensOf lists the tokens that name an Artifactory or a ClusterArtifactory.
 func (r *ArtifactoryTokenReconciler) tokensOf(ctx context.Context, o client.Object) []reconcile.Request {
+	kind := v1alpha1.KindArtifactory
+	opts := []client.ListOption{client.InNamespace(o.GetNamespace())}
+	if _, cluster := o.(*v1alpha1.ClusterArtifactory); cluster {
+		kind, opts = v1alpha1.KindClusterArtifactory, nil
+	}
+	key := refKey(v1alpha1.ArtifactoryReference{Kind: kind, Name: o.GetName()})
+	return r.requests(ctx, append(opts, client.MatchingFields{artifactoryRefIndex: key}))
+}
+
+// clusterTokensIn lists the tokens of a namespace that use a ClusterArtifactory,
+// whose policy may read the namespace's labels.
+func (r *ArtifactoryTokenReconciler) clusterTokensIn(ctx context.Context, o client.Object,
+) []reconcile.Request {
 	var list v1alpha1.ArtifactoryTokenList
-	err := r.List(ctx, &list, client.InNamespace(o.GetNamespace()),
-		client.MatchingFields{artifactoryRefIndex: o.GetName()})
-	if err != nil {
-		ctrl.LoggerFrom(ctx).Error(err, "Listing the tokens of an Artifactory failed",
-			"artifactory", o.GetName())
+	if err := r.List(ctx, &list, client.InNamespace(o.GetName())); err != nil {
+		ctrl.LoggerFrom(ctx).Error(err, "Listing the tokens of a namespace failed", "namespace", o.GetName())
+		return nil
+	}
+
+	var reqs []reconcile.Request
+	for _, t := range list.Items {
+		if t.Spec.ArtifactoryRef.Kind == v1alpha1.KindClusterArtifactory {
+			reqs = append(reqs, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&t)})
+		}
+	}
+	return reqs
+}
+
+func (r *ArtifactoryTokenReconciler) requests(ctx context.Context, opts []client.ListOption,
+) []reconcile.Request {
+	var list v1alpha1.ArtifactoryTokenList
+	if err := r.List(ctx, &list, opts...); err != nil {
+		ctrl.LoggerFrom(ctx).Error(err, "Listing the tokens of a server failed")
 		return nil
 	}
 

@@ -277,7 +277,7 @@ func TestArtifactoryRefusalsShowOnStatus(t *testing.T) {
 			name:        "credentials Secret with neither pair nor token",
 			creds:       map[string]string{"user": adminUser},
 			expiresIn:   time.Hour,
-			wantReason:  v1alpha1.ReasonInvalidArtifactory,
+			wantReason:  v1alpha1.ReasonArtifactoryNotReady,
 			wantMessage: "token",
 		},
 	}
@@ -329,21 +329,6 @@ func TestWaitsForItsArtifactoryThenIssues(t *testing.T) {
 	// The Artifactory's arrival is watched: no backoff to wait out.
 	artifactoryIn(t, ns, adminCreds(), v1alpha1.APILegacy)
 	readyIs(t, ns, "early", metav1.ConditionTrue, v1alpha1.ReasonIssued, 4*time.Second)
-}
-
-func TestRefusesAPIsNotImplementedYet(t *testing.T) {
-	for _, api := range []v1alpha1.API{v1alpha1.APIAccessTokens, v1alpha1.APIAuto} {
-		t.Run(string(api), func(t *testing.T) {
-			ns := newNamespace(t)
-			artifactoryIn(t, ns, adminCreds(), api)
-			newToken(t, ns, "later", nil)
-
-			tok := readyIs(t, ns, "later", metav1.ConditionFalse, v1alpha1.ReasonUnsupportedAPI, 10*time.Second)
-			if msg := readyCondition(tok).Message; !strings.Contains(msg, "Legacy") {
-				t.Errorf("Ready message %q does not say what works", msg)
-			}
-		})
-	}
 }
 
 func TestLeavesAForeignSecretAlone(t *testing.T) {

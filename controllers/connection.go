@@ -13,6 +13,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -35,6 +36,39 @@ type connection struct {
 	client artifactory.Client
 }
 
+// server is an Artifactory or a ClusterArtifactory, seen alike.
+type server struct {
+	kind v1alpha1.ReferenceKind
+	name string
+
+	// credentialsNamespace holds the credentials Secret: the Artifactory's
+	// own namespace, or the cluster resource namespace.
+	credentialsNamespace string
+
+	spec       *v1alpha1.ArtifactorySpec
+	status     *v1alpha1.ArtifactoryStatus
+	generation int64
+	policy     *v1alpha1.ClusterArtifactoryPolicy
+}
+
+func (s *server) String() string { return fmt.Sprintf("%s %q", s.kind, s.name) }
+
+// ready is nil when the server answered its probe for this generation, and
+// otherwise says why the tokens that use it must wait.
+func (s *server) ready() *blocked {
+	c := meta.FindStatusCondition(s.status.Conditions, v1alpha1.ConditionReady)
+	switch {
+	case c == nil || s.status.ObservedGeneration != s.generation:
+		return &blocked{v1alpha1.ReasonArtifactoryNotReady,
+			fmt.Sprintf("Waiting for %s to be probed", s)}
+	case c.Status != "True":
+		return &blocked{v1alpha1.ReasonArtifactoryNotReady,
+			fmt.Sprintf("%s is not ready (%s): %s", s, c.Reason, c.Message)}
+	default:
+		return nil
+	}
+}
+
 // Connector turns the Artifactory a token names into a client for it.
 type Connector struct {
 	// Cache reads Artifactory objects; APIReader reads credentials Secrets,
@@ -42,8 +76,8 @@ type Connector struct {
 	Cache     client.Reader
 	APIReader client.Reader
 
-	// NewClient builds the client; artifactory.NewLegacy when nil.
-	NewClient func(artifactory.Options) (artifactory.Client, error)
+	// ClusterResourceNamespace holds the credentials of ClusterArtifactory objects.
+	ClusterResourceNamespace string
 
 	// Timeout bounds every call to Artifactory; the client's default when zero.
 	Timeout time.Duration
@@ -52,53 +86,78 @@ type Connector struct {
 	transports map[string]*http.Transport
 }
 
-// connect resolves the token's Artifactory, its credentials and its trust.
-// Errors that only a change of those objects can mend are *blocked.
-func (c *Connector) connect(ctx context.Context, tok *v1alpha1.ArtifactoryToken) (*connection, error) {
+// serverFor finds the server a token names.
+func (c *Connector) serverFor(ctx context.Context, tok *v1alpha1.ArtifactoryToken) (*server, error) {
 	ref := tok.Spec.ArtifactoryRef
 	if ref.Kind == v1alpha1.KindClusterArtifactory {
-		return nil, &blocked{v1alpha1.ReasonUnsupportedReference,
-			"ClusterArtifactory references are not supported yet; reference a namespaced Artifactory"}
+		var ca v1alpha1.ClusterArtifactory
+		if err := c.Cache.Get(ctx, types.NamespacedName{Name: ref.Name}, &ca); err != nil {
+			return nil, notFound(err, fmt.Sprintf("ClusterArtifactory %q not found", ref.Name))
+		}
+		return c.clusterServer(&ca), nil
 	}
 
 	var art v1alpha1.Artifactory
 	key := types.NamespacedName{Namespace: tok.Namespace, Name: ref.Name}
 	if err := c.Cache.Get(ctx, key, &art); err != nil {
-		if apierrors.IsNotFound(err) {
-			return nil, &blocked{v1alpha1.ReasonArtifactoryNotFound,
-				fmt.Sprintf("Artifactory %q not found in namespace %q", ref.Name, tok.Namespace)}
-		}
-		return nil, fmt.Errorf("reading Artifactory %s: %w", key, err)
+		return nil, notFound(err, fmt.Sprintf("Artifactory %q not found in namespace %q", ref.Name, tok.Namespace))
 	}
-
-	return c.connectTo(ctx, &art)
+	return namespacedServer(&art), nil
 }
 
-func (c *Connector) connectTo(ctx context.Context, art *v1alpha1.Artifactory) (*connection, error) {
-	if api := art.Spec.API; api != v1alpha1.APILegacy && api != "" {
-		return nil, &blocked{v1alpha1.ReasonUnsupportedAPI, fmt.Sprintf(
-			"Artifactory %q asks for api %s, which this version does not speak yet; use api: Legacy",
-			art.Name, api)}
+func namespacedServer(art *v1alpha1.Artifactory) *server {
+	return &server{
+		kind: v1alpha1.KindArtifactory, name: art.Name, credentialsNamespace: art.Namespace,
+		spec: &art.Spec, status: &art.Status, generation: art.Generation,
 	}
+}
 
-	url, err := artifactory.NormalizeBaseURL(art.Spec.URL)
+func (c *Connector) clusterServer(ca *v1alpha1.ClusterArtifactory) *server {
+	return &server{
+		kind: v1alpha1.KindClusterArtifactory, name: ca.Name, credentialsNamespace: c.ClusterResourceNamespace,
+		spec: &ca.Spec.ArtifactorySpec, status: &ca.Status, generation: ca.Generation, policy: &ca.Spec.Policy,
+	}
+}
+
+func notFound(err error, message string) error {
+	if apierrors.IsNotFound(err) {
+		return &blocked{v1alpha1.ReasonArtifactoryNotFound, message}
+	}
+	return fmt.Errorf("%s: %w", message, err)
+}
+
+// connect is the token's server, ready to mint with the API its probe chose.
+func (c *Connector) connect(ctx context.Context, tok *v1alpha1.ArtifactoryToken) (*connection, error) {
+	srv, err := c.serverFor(ctx, tok)
 	if err != nil {
-		return nil, &blocked{v1alpha1.ReasonInvalidArtifactory, fmt.Sprintf("Artifactory %q: %v", art.Name, err)}
+		return nil, err
+	}
+	if b := srv.ready(); b != nil {
+		return nil, b
+	}
+	return c.connectTo(ctx, srv, srv.status.API)
+}
+
+// connectTo builds a client for the server, speaking api.
+func (c *Connector) connectTo(ctx context.Context, srv *server, api v1alpha1.API) (*connection, error) {
+	url, err := artifactory.NormalizeBaseURL(srv.spec.URL)
+	if err != nil {
+		return nil, &blocked{v1alpha1.ReasonInvalidArtifactory, fmt.Sprintf("%s: %v", srv, err)}
 	}
 
-	creds, err := c.credentials(ctx, art)
+	creds, _, err := c.credentials(ctx, srv)
 	if err != nil {
 		return nil, err
 	}
 
-	transport, err := c.transport(art.Spec.CABundle)
+	transport, err := c.transport(srv.spec.CABundle)
 	if err != nil {
-		return nil, &blocked{v1alpha1.ReasonInvalidArtifactory, fmt.Sprintf("Artifactory %q: %v", art.Name, err)}
+		return nil, &blocked{v1alpha1.ReasonInvalidArtifactory, fmt.Sprintf("%s: %v", srv, err)}
 	}
 
-	newClient := c.NewClient
-	if newClient == nil {
-		newClient = artifactory.NewLegacy
+	newClient := artifactory.NewLegacy
+	if api == v1alpha1.APIAccessTokens {
+		newClient = artifactory.NewAccess
 	}
 	cl, err := newClient(artifactory.Options{
 		BaseURL:     url,
@@ -108,30 +167,30 @@ func (c *Connector) connectTo(ctx context.Context, art *v1alpha1.Artifactory) (*
 		UserAgent:   "artifactory-token-operator",
 	})
 	if err != nil {
-		return nil, &blocked{v1alpha1.ReasonInvalidArtifactory, fmt.Sprintf("Artifactory %q: %v", art.Name, err)}
+		return nil, &blocked{v1alpha1.ReasonInvalidArtifactory, fmt.Sprintf("%s: %v", srv, err)}
 	}
 	return &connection{url: url, client: cl}, nil
 }
 
-// credentials reads the Artifactory's credentials Secret, uncached.
-func (c *Connector) credentials(ctx context.Context, art *v1alpha1.Artifactory,
-) (artifactory.Credentials, error) {
+// credentials reads the server's credentials Secret, uncached, and its
+// resourceVersion.
+func (c *Connector) credentials(ctx context.Context, srv *server) (artifactory.Credentials, string, error) {
 	var s corev1.Secret
-	key := types.NamespacedName{Namespace: art.Namespace, Name: art.Spec.CredentialsSecretRef.Name}
+	key := types.NamespacedName{Namespace: srv.credentialsNamespace, Name: srv.spec.CredentialsSecretRef.Name}
 	if err := c.APIReader.Get(ctx, key, &s); err != nil {
 		if apierrors.IsNotFound(err) {
-			return artifactory.Credentials{}, &blocked{v1alpha1.ReasonInvalidArtifactory, fmt.Sprintf(
-				"credentials Secret %q of Artifactory %q not found", key.Name, art.Name)}
+			return artifactory.Credentials{}, "", &blocked{v1alpha1.ReasonInvalidArtifactory, fmt.Sprintf(
+				"credentials Secret %s of %s not found", key, srv)}
 		}
-		return artifactory.Credentials{}, fmt.Errorf("reading credentials Secret %s: %w", key, err)
+		return artifactory.Credentials{}, "", fmt.Errorf("reading credentials Secret %s: %w", key, err)
 	}
 
 	creds, err := artifactory.CredentialsFromSecretData(s.Data)
 	if err != nil {
-		return artifactory.Credentials{}, &blocked{v1alpha1.ReasonInvalidArtifactory, fmt.Sprintf(
-			"credentials Secret %q of Artifactory %q: %v", key.Name, art.Name, err)}
+		return artifactory.Credentials{}, "", &blocked{v1alpha1.ReasonInvalidArtifactory, fmt.Sprintf(
+			"credentials Secret %s of %s: %v", key, srv, err)}
 	}
-	return creds, nil
+	return creds, s.ResourceVersion, nil
 }
 
 // transport is one keep-alive transport per CA bundle, shared by every

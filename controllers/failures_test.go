@@ -2,6 +2,7 @@ package controllers_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -26,6 +27,17 @@ func callsSince(t0 time.Time, status int) int {
 		}
 	}
 	return n
+}
+
+func describeCalls(since time.Time) string {
+	var b strings.Builder
+	for _, c := range emu.Calls() {
+		if !c.Time.Before(since) {
+			fmt.Fprintf(&b, "\n  %s %s %s %d %s", c.Time.Sub(since).Round(time.Millisecond), c.Method,
+				c.Path, c.Status, c.GrantType)
+		}
+	}
+	return b.String()
 }
 
 func TestFailuresBackOffWithABoundedNumberOfCalls(t *testing.T) {
@@ -77,7 +89,7 @@ func TestFailuresBackOffWithABoundedNumberOfCalls(t *testing.T) {
 			// where a retry without backoff would make dozens.
 			time.Sleep(time.Until(start.Add(8 * time.Second)))
 			if n := callsSince(start, tt.status); n < 1 || n > 2 {
-				t.Errorf("%d calls to Artifactory in 8s, want 1 or 2", n)
+				t.Errorf("%d calls to Artifactory in 8s, want 1 or 2: %s", n, describeCalls(start))
 			}
 			if tok := getToken(t, ns, "failing"); tok.Status.FailedAttempts < 1 {
 				t.Errorf("failedAttempts = %d", tok.Status.FailedAttempts)
@@ -118,11 +130,12 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 }
 
 func TestCallsToArtifactoryTimeOut(t *testing.T) {
-	emu.SetLatency(7 * time.Second) // the suite's manager gives each call 5 s
-	t.Cleanup(func() { emu.SetLatency(0) })
-
 	ns := newNamespace(t)
 	artifactoryIn(t, ns, adminCreds(), v1alpha1.APILegacy)
+	serverReady(t, ns, metav1.ConditionTrue, v1alpha1.ReasonConnected)
+
+	emu.SetLatency(7 * time.Second) // the suite's manager gives each call 5 s
+	t.Cleanup(func() { emu.SetLatency(0) })
 	newToken(t, ns, "slow", nil)
 
 	tok := readyIs(t, ns, "slow", metav1.ConditionFalse, v1alpha1.ReasonArtifactoryUnavailable, 10*time.Second)

@@ -19,6 +19,13 @@ import (
 // pointing at the emulator.
 func artifactoryIn(t *testing.T, ns string, creds map[string]string, api v1alpha1.API) {
 	t.Helper()
+	artifactoryAt(t, ns, creds, api, emuURL, "")
+}
+
+// artifactoryAt makes a credentials Secret and an Artifactory named "main"
+// pointing at url, trusting caBundle.
+func artifactoryAt(t *testing.T, ns string, creds map[string]string, api v1alpha1.API, url, caBundle string) {
+	t.Helper()
 	ctx := context.Background()
 
 	s := &corev1.Secret{
@@ -32,9 +39,10 @@ func artifactoryIn(t *testing.T, ns string, creds map[string]string, api v1alpha
 	art := &v1alpha1.Artifactory{
 		ObjectMeta: metav1.ObjectMeta{Name: "main", Namespace: ns},
 		Spec: v1alpha1.ArtifactorySpec{
-			URL:                  emuURL,
+			URL:                  url,
 			CredentialsSecretRef: v1alpha1.LocalSecretReference{Name: s.Name},
 			API:                  api,
+			CABundle:             caBundle,
 		},
 	}
 	if err := k8s.Create(ctx, art); err != nil {

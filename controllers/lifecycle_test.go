@@ -162,7 +162,9 @@ func waitForEvent(t *testing.T, ns, name, reason string) {
 func TestARestartedManagerKeepsTheSchedule(t *testing.T) {
 	ns := newNamespace(t)
 	artifactoryIn(t, ns, adminCreds(), v1alpha1.APILegacy)
-	newToken(t, ns, "steady", func(s *v1alpha1.ArtifactoryTokenSpec) { s.ExpiresIn = duration(12 * time.Second) })
+	newToken(t, ns, "steady", func(s *v1alpha1.ArtifactoryTokenSpec) {
+		s.ExpiresIn = duration(12 * time.Second)
+	})
 	tok := ready(t, ns, "steady")
 	renewal := tok.Status.RenewalTime.Time
 

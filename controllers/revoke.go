@@ -144,7 +144,7 @@ func (r *ArtifactoryTokenReconciler) ensureFinalizer(ctx context.Context, tok *v
 	} else {
 		controllerutil.RemoveFinalizer(tok, v1alpha1.Finalizer)
 	}
-	if err := r.Patch(ctx, tok, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{})); err != nil {
+	if err := r.Patch(ctx, tok, lockedMerge(before)); err != nil {
 		return fmt.Errorf("updating finalizers: %w", err)
 	}
 	return nil
@@ -177,9 +177,10 @@ func (r *ArtifactoryTokenReconciler) finalize(ctx context.Context, tok *v1alpha1
 			strings.Join(left, ", "), maxDeleteAttempts)
 	}
 
+	r.failures.forget(tok.UID)
 	before := tok.DeepCopy()
 	controllerutil.RemoveFinalizer(tok, v1alpha1.Finalizer)
-	if err := r.Patch(ctx, tok, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{})); err != nil {
+	if err := r.Patch(ctx, tok, lockedMerge(before)); err != nil {
 		return ctrl.Result{}, fmt.Errorf("removing finalizer: %w", err)
 	}
 	return ctrl.Result{}, nil
@@ -246,4 +247,10 @@ func gracePeriod(tok *v1alpha1.ArtifactoryToken) time.Duration {
 		return 10 * time.Minute
 	}
 	return tok.Spec.Revocation.GracePeriod.Duration
+}
+
+// lockedMerge is a merge patch that fails rather than overwrite a change
+// made since before was read: finalizers are a list others edit too.
+func lockedMerge(before client.Object) client.Patch {
+	return client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{})
 }

@@ -1,20 +1,32 @@
 package controllers
 
 import (
+	"context"
 	"fmt"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/selection"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+	"sigs.k8s.io/controller-runtime/pkg/source"
 
+	"github.com/artifactory-token-operator/artifactory-token-operator/api/v1alpha1"
 	"github.com/artifactory-token-operator/artifactory-token-operator/internal/secret"
 )
+
+// credentialsRefIndex indexes Artifactory and ClusterArtifactory objects by
+// the credentials Secret they name.
+const credentialsRefIndex = "spec.credentialsSecretRef.name"
 
 // CacheOptions are the cache the controllers need: every object of this
 // group, and only the Secrets the operator labels, so that clusters with
@@ -31,22 +43,129 @@ func CacheOptions() cache.Options {
 	}
 }
 
+// Options are the settings the controllers share.
+type Options struct {
+	// ClusterResourceNamespace holds the credentials of ClusterArtifactory objects.
+	ClusterResourceNamespace string
+
+	// Timeout bounds every call to Artifactory.
+	Timeout time.Duration
+}
+
 // Setup registers every reconciler with the manager.
-func Setup(mgr ctrl.Manager, clk clock.PassiveClock, timeout time.Duration) error {
-	r := &ArtifactoryTokenReconciler{
+func Setup(mgr ctrl.Manager, clk clock.PassiveClock, o Options) error {
+	conn := &Connector{
+		Cache:                    mgr.GetClient(),
+		APIReader:                mgr.GetAPIReader(),
+		ClusterResourceNamespace: o.ClusterResourceNamespace,
+		Timeout:                  o.Timeout,
+	}
+
+	tokens := &ArtifactoryTokenReconciler{
 		Client:    mgr.GetClient(),
 		APIReader: mgr.GetAPIReader(),
 		Scheme:    mgr.GetScheme(),
 		Recorder:  mgr.GetEventRecorder("artifactory-token-operator"),
 		Clock:     clk,
-		Connector: &Connector{
-			Cache:     mgr.GetClient(),
-			APIReader: mgr.GetAPIReader(),
-			Timeout:   timeout,
-		},
+		Connector: conn,
 	}
-	if err := r.SetupWithManager(mgr); err != nil {
+	if err := tokens.SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the ArtifactoryToken controller: %w", err)
 	}
+
+	credentials, err := credentialsWatch(mgr)
+	if err != nil {
+		return err
+	}
+	for _, kind := range []v1alpha1.ReferenceKind{v1alpha1.KindArtifactory, v1alpha1.KindClusterArtifactory} {
+		r := &ServerReconciler{Client: mgr.GetClient(), Connector: conn, Clock: clk, Kind: kind}
+		if err := r.SetupWithManager(mgr, credentials); err != nil {
+			return fmt.Errorf("setting up the %s controller: %w", kind, err)
+		}
+	}
 	return nil
+}
+
+// credentialsWatch is a cache of the metadata of every Secret, names and
+// versions alone (annotations, labels and managed fields are dropped), so a
+// change of a credentials Secret is seen without caching any Secret's data.
+func credentialsWatch(mgr ctrl.Manager) (cache.Cache, error) {
+	c, err := cache.New(mgr.GetConfig(), cache.Options{
+		Scheme: mgr.GetScheme(),
+		Mapper: mgr.GetRESTMapper(),
+		DefaultTransform: func(o any) (any, error) {
+			if m, ok := o.(metav1.Object); ok {
+				m.SetAnnotations(nil)
+				m.SetLabels(nil)
+				m.SetManagedFields(nil)
+			}
+			return o, nil
+		},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("creating the credentials metadata cache: %w", err)
+	}
+	if err := mgr.Add(c); err != nil {
+		return nil, fmt.Errorf("adding the credentials metadata cache: %w", err)
+	}
+	return c, nil
+}
+
+// SetupWithManager registers the reconciler for its kind, watching the
+// objects and the credentials Secrets they name.
+func (r *ServerReconciler) SetupWithManager(mgr ctrl.Manager, credentials cache.Cache) error {
+	var obj client.Object = &v1alpha1.Artifactory{}
+	if r.Kind == v1alpha1.KindClusterArtifactory {
+		obj = &v1alpha1.ClusterArtifactory{}
+	}
+
+	err := mgr.GetFieldIndexer().IndexField(context.Background(), obj, credentialsRefIndex,
+		func(o client.Object) []string {
+			if ca, ok := o.(*v1alpha1.ClusterArtifactory); ok {
+				return []string{ca.Spec.CredentialsSecretRef.Name}
+			}
+			return []string{o.(*v1alpha1.Artifactory).Spec.CredentialsSecretRef.Name}
+		})
+	if err != nil {
+		return fmt.Errorf("indexing by credentials Secret: %w", err)
+	}
+
+	secretMeta := &metav1.PartialObjectMetadata{}
+	secretMeta.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("Secret"))
+	return ctrl.NewControllerManagedBy(mgr).
+		For(obj, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		WatchesRawSource(source.Kind(credentials, secretMeta,
+			handler.TypedEnqueueRequestsFromMapFunc(r.usersOf))).
+		Named(string(r.Kind)).
+		Complete(r)
+}
+
+// usersOf lists the servers whose credentials a Secret holds.
+func (r *ServerReconciler) usersOf(ctx context.Context, s *metav1.PartialObjectMetadata) []reconcile.Request {
+	var keys []client.ObjectKey
+	match := client.MatchingFields{credentialsRefIndex: s.Name}
+
+	if r.Kind == v1alpha1.KindClusterArtifactory {
+		var list v1alpha1.ClusterArtifactoryList
+		if s.Namespace != r.Connector.ClusterResourceNamespace || r.List(ctx, &list, match) != nil {
+			return nil
+		}
+		for _, ca := range list.Items {
+			keys = append(keys, client.ObjectKeyFromObject(&ca))
+		}
+	} else {
+		var list v1alpha1.ArtifactoryList
+		if r.List(ctx, &list, client.InNamespace(s.Namespace), match) != nil {
+			return nil
+		}
+		for _, art := range list.Items {
+			keys = append(keys, client.ObjectKeyFromObject(&art))
+		}
+	}
+
+	reqs := make([]reconcile.Request, 0, len(keys))
+	for _, k := range keys {
+		reqs = append(reqs, reconcile.Request{NamespacedName: k})
+	}
+	return reqs
 }

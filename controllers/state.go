@@ -13,6 +13,7 @@ import (
 	"github.com/artifactory-token-operator/artifactory-token-operator/api/v1alpha1"
 	"github.com/artifactory-token-operator/artifactory-token-operator/internal/artifactory"
 	"github.com/artifactory-token-operator/artifactory-token-operator/internal/issuance"
+	"github.com/artifactory-token-operator/artifactory-token-operator/internal/policy"
 	"github.com/artifactory-token-operator/artifactory-token-operator/internal/secret"
 )
 
@@ -28,6 +29,9 @@ type state struct {
 
 	// conflict is set when a Secret of the target name belongs to somebody else.
 	conflict string
+
+	// lastFailure is the token's latest failure, if any since its last success.
+	lastFailure *failure
 }
 
 func (r *ArtifactoryTokenReconciler) gather(ctx context.Context, tok *v1alpha1.ArtifactoryToken,
@@ -45,6 +49,14 @@ func (r *ArtifactoryTokenReconciler) gather(ctx context.Context, tok *v1alpha1.A
 	st.secret, st.conflict = s, conflict
 	if s != nil {
 		st.record = secret.ReadRecord(s.Annotations, s.Data)
+	}
+
+	var at *time.Time
+	if tok.Status.LastFailureTime != nil {
+		at = &tok.Status.LastFailureTime.Time
+	}
+	if f, ok := r.failures.latest(tok.UID, tok.Status.FailedAttempts, at); ok {
+		st.lastFailure = &f
 	}
 	return st, nil
 }
@@ -78,26 +90,31 @@ func (r *ArtifactoryTokenReconciler) findSecret(ctx context.Context, tok *v1alph
 
 // localReasons are the failures found before any call to Artifactory.
 var localReasons = map[string]bool{
-	v1alpha1.ReasonArtifactoryNotFound:  true,
-	v1alpha1.ReasonInvalidArtifactory:   true,
-	v1alpha1.ReasonUnsupportedAPI:       true,
-	v1alpha1.ReasonUnsupportedReference: true,
-	v1alpha1.ReasonSecretConflict:       true,
+	v1alpha1.ReasonArtifactoryNotFound: true,
+	v1alpha1.ReasonArtifactoryNotReady: true,
+	policy.RuleNamespace:               true,
+	policy.RuleUsername:                true,
+	policy.RuleScope:                   true,
+	policy.RuleExpiresIn:               true,
+	policy.RuleNonExpiring:             true,
+	policy.RuleRefreshable:             true,
+	policy.RuleInvalid:                 true,
+	v1alpha1.ReasonInvalidArtifactory:  true,
+	v1alpha1.ReasonSecretConflict:      true,
 }
 
 // input is the decision's input.
 func (st *state) input(tok *v1alpha1.ArtifactoryToken) issuance.Input {
 	in := issuance.Input{
-		Now:            st.now,
-		SpecHash:       st.specHash,
-		EverIssued:     tok.Status.TokenID != "" || tok.Status.IssuedAt != nil,
-		FailedAttempts: tok.Status.FailedAttempts,
+		Now:        st.now,
+		SpecHash:   st.specHash,
+		EverIssued: tok.Status.TokenID != "" || tok.Status.IssuedAt != nil,
 	}
 	if tok.Spec.RenewBefore != nil {
 		in.RenewBefore = &tok.Spec.RenewBefore.Duration
 	}
-	if tok.Status.LastFailureTime != nil {
-		in.LastFailure = &tok.Status.LastFailureTime.Time
+	if f := st.lastFailure; f != nil {
+		in.FailedAttempts, in.LastFailure, in.RetryAfter = f.attempts, &f.at, f.retryAfter
 	}
 	if ready := readyCondition(tok); ready != nil {
 		in.SpecChangedSinceFailure = ready.ObservedGeneration != tok.Generation

@@ -38,6 +38,9 @@ func (r *ArtifactoryTokenReconciler) record(ctx context.Context, tok *v1alpha1.A
 	default:
 		after = recordWait(tok, st, out.decision)
 	}
+	if out.err == nil && out.decision.Reason != issuance.ReasonBackingOff {
+		r.failures.forget(tok.UID)
+	}
 
 	tok.Status.PendingRevocations = out.pending
 	if next, ok := issuance.NextRevocation(out.pending, st.now); ok && (after == 0 || next < after) {
@@ -124,12 +127,18 @@ func (r *ArtifactoryTokenReconciler) recordFailure(ctx context.Context, tok *v1a
 	}
 
 	s := &tok.Status
-	s.FailedAttempts++
+	s.FailedAttempts = 1
+	if st.lastFailure != nil {
+		s.FailedAttempts = st.lastFailure.attempts + 1
+	}
 	s.LastFailureTime = &metav1.Time{Time: st.now}
+	retryAfter, _ := artifactory.RetryAfter(err)
+	r.failures.set(tok.UID, failure{attempts: s.FailedAttempts, at: st.now, retryAfter: retryAfter})
 
 	if st.liveTokenKept() {
 		setReady(tok, metav1.ConditionTrue, v1alpha1.ReasonRenewalFailing, fmt.Sprintf(
-			"The Secret keeps its live token, but renewing it failed (%s): %s", reason, message))
+			"The Secret keeps its live token until it expires, but it cannot be renewed (%s): %s",
+			reason, message))
 	} else {
 		setReady(tok, metav1.ConditionFalse, reason, message)
 	}
@@ -138,11 +147,7 @@ func (r *ArtifactoryTokenReconciler) recordFailure(ctx context.Context, tok *v1a
 	ctrl.LoggerFrom(ctx).Info("Issuing failed", "reason", reason, "message", message,
 		"failedAttempts", s.FailedAttempts)
 
-	wait := issuance.Backoff(s.FailedAttempts)
-	if ra, ok := artifactory.RetryAfter(err); ok {
-		wait = min(max(wait, ra), issuance.BackoffCap)
-	}
-	return wait
+	return issuance.RetryWait(s.FailedAttempts, retryAfter)
 }
 
 // classify turns an error into a Ready reason and a message fit for status:

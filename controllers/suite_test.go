@@ -48,6 +48,9 @@ var (
 )
 
 const (
+	// clusterResourceNamespace holds ClusterArtifactory credentials.
+	clusterResourceNamespace = "artifactory-token-operator-system"
+
 	adminUser     = "admin"
 	adminPassword = "admin-password"
 	ciUser        = "ci"
@@ -128,11 +131,15 @@ func startSuite() (stop func(), err error) {
 	if err != nil {
 		return stop, fmt.Errorf("creating client: %w", err)
 	}
+	crn := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: clusterResourceNamespace}}
+	if err := k8s.Create(context.Background(), crn); err != nil {
+		return stop, fmt.Errorf("creating the cluster resource namespace: %w", err)
+	}
 
 	emu, err = emulator.New(emulator.Config{Users: []emulator.User{
 		{Name: adminUser, Password: adminPassword, Admin: true, Groups: []string{"readers", "admins"}},
 		{Name: ciUser, Password: ciPassword, Groups: []string{"readers"}},
-	}, BlockAfterFailures: -1})
+	}, BlockAfterFailures: -1, AccessBasicAuth: true})
 	if err != nil {
 		return stop, fmt.Errorf("creating emulator: %w", err)
 	}
@@ -166,7 +173,11 @@ func startManager() (func(), error) {
 	if err != nil {
 		return nil, fmt.Errorf("creating manager: %w", err)
 	}
-	if err := controllers.Setup(mgr, clock.RealClock{}, 5*time.Second); err != nil {
+	err = controllers.Setup(mgr, clock.RealClock{}, controllers.Options{
+		ClusterResourceNamespace: clusterResourceNamespace,
+		Timeout:                  5 * time.Second,
+	})
+	if err != nil {
 		return nil, err
 	}
 	mgrCache = mgr.GetCache()

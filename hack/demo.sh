@@ -80,7 +80,9 @@ step "Applying config/samples"
 step "Waiting for the token to be Ready"
 "$kubectl" wait -n default --for=condition=Ready --timeout=60s artifactorytoken/ci-reader
 
-step "kubectl get artifactorytokens"
+step "kubectl get artifactories,artifactorytokens"
+"$kubectl" get -n default artifactories
+echo
 "$kubectl" get -n default artifactorytokens -o wide
 
 step "The Secret ci-reader-token (token values redacted)"

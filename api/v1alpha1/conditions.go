@@ -17,13 +17,9 @@ const (
 	// ReasonArtifactoryNotFound: the referenced Artifactory does not exist.
 	ReasonArtifactoryNotFound = "ArtifactoryNotFound"
 
-	// ReasonUnsupportedReference: the reference names a kind this version
-	// cannot serve yet.
-	ReasonUnsupportedReference = "UnsupportedReference"
-
-	// ReasonUnsupportedAPI: the Artifactory asks for token endpoints this
-	// version cannot speak yet.
-	ReasonUnsupportedAPI = "UnsupportedAPI"
+	// ReasonArtifactoryNotReady: the referenced Artifactory has not answered
+	// its probe yet, or its last probe failed; the message is its own.
+	ReasonArtifactoryNotReady = "ArtifactoryNotReady"
 
 	// ReasonInvalidArtifactory: the Artifactory's URL, CA bundle or
 	// credentials Secret cannot be used.
@@ -56,6 +52,14 @@ const (
 	// token that matches the spec, but replacing it failed; the message says
 	// why and the failure is retried with backoff.
 	ReasonRenewalFailing = "RenewalFailing"
+)
+
+// Reasons of an Artifactory's or ClusterArtifactory's Ready condition, besides
+// ReasonInvalidArtifactory, ReasonArtifactoryUnavailable and
+// ReasonCredentialsRejected.
+const (
+	// ReasonConnected: the credentials are readable and the server answered.
+	ReasonConnected = "Connected"
 )
 
 // Reasons of the events the operator records about revocation.

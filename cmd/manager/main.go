@@ -84,7 +84,11 @@ func run(o options) error {
 		return fmt.Errorf("creating manager: %w", err)
 	}
 
-	if err := controllers.Setup(mgr, clock.RealClock{}, o.artifactoryTimeout); err != nil {
+	err = controllers.Setup(mgr, clock.RealClock{}, controllers.Options{
+		ClusterResourceNamespace: o.clusterResourceNamespace,
+		Timeout:                  o.artifactoryTimeout,
+	})
+	if err != nil {
 		return err
 	}
 

@@ -71,9 +71,10 @@ type Input struct {
 	EverIssued bool
 
 	// FailedAttempts and LastFailure describe the failures since the last
-	// success.
+	// success; RetryAfter is the wait the server asked for with the last.
 	FailedAttempts int32
 	LastFailure    *time.Time
+	RetryAfter     time.Duration
 
 	// SpecChangedSinceFailure is true when the spec changed after the last
 	// failure, which earns an attempt at once.
@@ -203,6 +204,6 @@ func backoffRemaining(in Input) (time.Duration, bool) {
 		return 0, false
 	}
 
-	left := in.LastFailure.Add(Backoff(in.FailedAttempts)).Sub(in.Now)
+	left := in.LastFailure.Add(RetryWait(in.FailedAttempts, in.RetryAfter)).Sub(in.Now)
 	return left, left > 0
 }

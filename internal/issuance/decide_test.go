@@ -139,6 +139,17 @@ func TestDecide(t *testing.T) {
 			wantAction: Issue, wantReason: ReasonSpecChanged,
 		},
 		{
+			name: "a Retry-After longer than the backoff is waited out",
+			in: func() Input {
+				in := live(41 * time.Minute)
+				in.FailedAttempts = 1
+				in.LastFailure = at(41 * time.Minute)
+				in.RetryAfter = 30 * time.Second
+				return in
+			},
+			wantAction: Wait, wantReason: ReasonBackingOff, wantAfter: 30 * time.Second,
+		},
+		{
 			name: "a failure that never reached Artifactory does not back off",
 			in: func() Input {
 				in := live(41 * time.Minute)

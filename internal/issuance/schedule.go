@@ -49,3 +49,10 @@ func Backoff(failedAttempts int32) time.Duration {
 	}
 	return min(BackoffBase<<(failedAttempts-1), BackoffCap)
 }
+
+// RetryWait is the backoff after failedAttempts failures, or the server's
+// Retry-After when that is longer, held to BackoffCap so that a bad header
+// cannot park a token for days.
+func RetryWait(failedAttempts int32, retryAfter time.Duration) time.Duration {
+	return min(max(Backoff(failedAttempts), retryAfter), BackoffCap)
+}

@@ -102,3 +102,21 @@ func TestRevocationSchedule(t *testing.T) {
 		t.Error("NextRevocation(nil) found one")
 	}
 }
+
+func TestRetryWait(t *testing.T) {
+	tests := []struct {
+		failed     int32
+		retryAfter time.Duration
+		want       time.Duration
+	}{
+		{1, 0, 5 * time.Second},
+		{1, 8 * time.Second, 8 * time.Second},
+		{3, 8 * time.Second, 20 * time.Second},
+		{1, 48 * time.Hour, BackoffCap},
+	}
+	for _, tt := range tests {
+		if got := RetryWait(tt.failed, tt.retryAfter); got != tt.want {
+			t.Errorf("RetryWait(%d, %v) = %v, want %v", tt.failed, tt.retryAfter, got, tt.want)
+		}
+	}
+}

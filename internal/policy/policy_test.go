@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"errors"
 	"path"
 	"strings"
 	"testing"
@@ -646,7 +647,7 @@ func TestGlob(t *testing.T) {
 	}
 	for _, tt := range tests {
 		g, err := compileGlob(tt.pattern)
-		if err != tt.wantErr {
+		if !errors.Is(err, tt.wantErr) {
 			t.Errorf("compileGlob(%q) error = %v, want %v", tt.pattern, err, tt.wantErr)
 			continue
 		}
