@@ -14,14 +14,13 @@ import (
 // admit checks a token against its ClusterArtifactory's policy, before any
 // call to Artifactory. Tokens of a namespaced Artifactory need no admission:
 // it serves its own namespace only.
-func (r *ArtifactoryTokenReconciler) admit(ctx context.Context, tok *v1alpha1.ArtifactoryToken) error {
-	if tok.Spec.ArtifactoryRef.Kind != v1alpha1.KindClusterArtifactory {
+func (r *ArtifactoryTokenReconciler) admit(ctx context.Context, tok *v1alpha1.ArtifactoryToken,
+	srv *server,
+) error {
+	// A token of a namespaced Artifactory needs no admission, and one whose
+	// server is missing hears so when it needs a token.
+	if srv == nil || srv.policy == nil {
 		return nil
-	}
-
-	srv, err := r.Connector.serverFor(ctx, tok)
-	if err != nil {
-		return err
 	}
 
 	var ns corev1.Namespace

@@ -6,15 +6,18 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/tools/events"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+	"sigs.k8s.io/controller-runtime/pkg/source"
 
 	"github.com/artifactory-token-operator/artifactory-token-operator/api/v1alpha1"
 	"github.com/artifactory-token-operator/artifactory-token-operator/internal/artifactory"
@@ -24,8 +27,11 @@ import (
 // FieldOwner is the server-side apply field manager of the operator's writes.
 const FieldOwner = "artifactory-token-operator"
 
-// artifactoryRefIndex indexes ArtifactoryTokens by the Artifactory they name.
-const artifactoryRefIndex = "spec.artifactoryRef.name"
+// Indexes of ArtifactoryTokens: by the server they name, and by their Secret.
+const (
+	artifactoryRefIndex = "spec.artifactoryRef.name"
+	secretNameIndex     = "spec.secretName"
+)
 
 // ArtifactoryTokenReconciler keeps each ArtifactoryToken's Secret filled
 // with a live token that matches its spec.
@@ -110,7 +116,7 @@ func (r *ArtifactoryTokenReconciler) act(ctx context.Context, tok *v1alpha1.Arti
 
 	// A token its ClusterArtifactory's policy no longer admits keeps the
 	// token it has until it expires, but gets no new one.
-	if err := r.admit(ctx, tok); err != nil {
+	if err := r.admit(ctx, tok, st.server); err != nil {
 		out.err = err
 		return out
 	}
@@ -218,13 +224,21 @@ func expiresIn(tok *v1alpha1.ArtifactoryToken) time.Duration {
 // SetupWithManager registers the reconciler and what it watches: its tokens,
 // the Secrets they control, the servers they name, and the namespaces whose
 // labels a ClusterArtifactory's policy reads.
-func (r *ArtifactoryTokenReconciler) SetupWithManager(mgr ctrl.Manager) error {
-	err := mgr.GetFieldIndexer().IndexField(context.Background(), &v1alpha1.ArtifactoryToken{},
+func (r *ArtifactoryTokenReconciler) SetupWithManager(mgr ctrl.Manager, secrets cache.Cache) error {
+	indexer := mgr.GetFieldIndexer()
+	err := indexer.IndexField(context.Background(), &v1alpha1.ArtifactoryToken{},
 		artifactoryRefIndex, func(o client.Object) []string {
 			return []string{refKey(o.(*v1alpha1.ArtifactoryToken).Spec.ArtifactoryRef)}
 		})
 	if err != nil {
 		return fmt.Errorf("indexing ArtifactoryTokens by Artifactory: %w", err)
+	}
+	err = indexer.IndexField(context.Background(), &v1alpha1.ArtifactoryToken{},
+		secretNameIndex, func(o client.Object) []string {
+			return []string{secretName(o.(*v1alpha1.ArtifactoryToken))}
+		})
+	if err != nil {
+		return fmt.Errorf("indexing ArtifactoryTokens by Secret: %w", err)
 	}
 
 	return ctrl.NewControllerManagedBy(mgr).
@@ -234,8 +248,20 @@ func (r *ArtifactoryTokenReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Watches(&v1alpha1.ClusterArtifactory{}, handler.EnqueueRequestsFromMapFunc(r.tokensOf)).
 		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(r.clusterTokensIn),
 			builder.WithPredicates(predicate.LabelChangedPredicate{})).
+		WatchesRawSource(source.Kind(secrets, secretMetadata(),
+			handler.TypedEnqueueRequestsFromMapFunc(r.tokensFor))).
 		Named("artifactorytoken").
 		Complete(r)
+}
+
+// tokensFor lists the tokens whose Secret has this name, whoever owns it: a
+// Secret in a token's way that goes, or one stripped of the operator's label
+// that the label-filtered cache no longer shows, is noticed at once.
+func (r *ArtifactoryTokenReconciler) tokensFor(ctx context.Context, s *metav1.PartialObjectMetadata,
+) []reconcile.Request {
+	return r.requests(ctx, []client.ListOption{
+		client.InNamespace(s.Namespace), client.MatchingFields{secretNameIndex: s.Name},
+	})
 }
 
 // refKey is the index key of a reference: its kind and name.

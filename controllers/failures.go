@@ -12,6 +12,9 @@ type failure struct {
 	attempts   int32
 	at         time.Time
 	retryAfter time.Duration
+
+	// server names the server's generation and credentials at the time.
+	server string
 }
 
 // failureMemory keeps each token's latest failure in memory as well as on

@@ -61,6 +61,11 @@ func Setup(mgr ctrl.Manager, clk clock.PassiveClock, o Options) error {
 		Timeout:                  o.Timeout,
 	}
 
+	secrets, err := secretMetadataCache(mgr)
+	if err != nil {
+		return err
+	}
+
 	tokens := &ArtifactoryTokenReconciler{
 		Client:    mgr.GetClient(),
 		APIReader: mgr.GetAPIReader(),
@@ -69,27 +74,24 @@ func Setup(mgr ctrl.Manager, clk clock.PassiveClock, o Options) error {
 		Clock:     clk,
 		Connector: conn,
 	}
-	if err := tokens.SetupWithManager(mgr); err != nil {
+	if err := tokens.SetupWithManager(mgr, secrets); err != nil {
 		return fmt.Errorf("setting up the ArtifactoryToken controller: %w", err)
 	}
 
-	credentials, err := credentialsWatch(mgr)
-	if err != nil {
-		return err
-	}
 	for _, kind := range []v1alpha1.ReferenceKind{v1alpha1.KindArtifactory, v1alpha1.KindClusterArtifactory} {
 		r := &ServerReconciler{Client: mgr.GetClient(), Connector: conn, Clock: clk, Kind: kind}
-		if err := r.SetupWithManager(mgr, credentials); err != nil {
+		if err := r.SetupWithManager(mgr, secrets); err != nil {
 			return fmt.Errorf("setting up the %s controller: %w", kind, err)
 		}
 	}
 	return nil
 }
 
-// credentialsWatch is a cache of the metadata of every Secret, names and
-// versions alone (annotations, labels and managed fields are dropped), so a
-// change of a credentials Secret is seen without caching any Secret's data.
-func credentialsWatch(mgr ctrl.Manager) (cache.Cache, error) {
+// secretMetadataCache is a cache of the metadata of every Secret, names and
+// versions alone (annotations, labels and managed fields are dropped). It
+// shows a change of a credentials Secret, or of a Secret in a token's way
+// or stripped of the operator's label, without caching any Secret's data.
+func secretMetadataCache(mgr ctrl.Manager) (cache.Cache, error) {
 	c, err := cache.New(mgr.GetConfig(), cache.Options{
 		Scheme: mgr.GetScheme(),
 		Mapper: mgr.GetRESTMapper(),
@@ -130,14 +132,19 @@ func (r *ServerReconciler) SetupWithManager(mgr ctrl.Manager, credentials cache.
 		return fmt.Errorf("indexing by credentials Secret: %w", err)
 	}
 
-	secretMeta := &metav1.PartialObjectMetadata{}
-	secretMeta.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("Secret"))
 	return ctrl.NewControllerManagedBy(mgr).
 		For(obj, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
-		WatchesRawSource(source.Kind(credentials, secretMeta,
+		WatchesRawSource(source.Kind(credentials, secretMetadata(),
 			handler.TypedEnqueueRequestsFromMapFunc(r.usersOf))).
 		Named(string(r.Kind)).
 		Complete(r)
+}
+
+// secretMetadata is the object a metadata-only watch of Secrets takes.
+func secretMetadata() *metav1.PartialObjectMetadata {
+	m := &metav1.PartialObjectMetadata{}
+	m.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("Secret"))
+	return m
 }
 
 // usersOf lists the servers whose credentials a Secret holds.

@@ -2,6 +2,7 @@ package controllers
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -32,15 +33,22 @@ type state struct {
 
 	// lastFailure is the token's latest failure, if any since its last success.
 	lastFailure *failure
+
+	// server is the Artifactory the token names; nil when it does not exist.
+	server *server
 }
 
 func (r *ArtifactoryTokenReconciler) gather(ctx context.Context, tok *v1alpha1.ArtifactoryToken,
 ) (*state, error) {
-	st := &state{
-		now:        r.Clock.Now(),
-		secretName: secretName(tok),
-		specHash:   shapeOf(tok).Hash(),
+	st := &state{now: r.Clock.Now(), secretName: secretName(tok)}
+
+	srv, err := r.Connector.serverFor(ctx, tok)
+	var b *blocked
+	if err != nil && !errors.As(err, &b) {
+		return nil, err
 	}
+	st.server = srv
+	st.specHash = shapeOf(tok, srv).Hash()
 
 	s, conflict, err := r.findSecret(ctx, tok, st.secretName)
 	if err != nil {
@@ -81,6 +89,11 @@ func (r *ArtifactoryTokenReconciler) findSecret(ctx context.Context, tok *v1alph
 		return nil, "", fmt.Errorf("reading Secret %s: %w", key, err)
 	}
 
+	if leftBehind(&s, tok) {
+		// A Secret an earlier ArtifactoryToken of this name left behind (no
+		// garbage collector took it) is taken over; its token is replaced.
+		return nil, "", nil
+	}
 	if !metav1.IsControlledBy(&s, tok) {
 		return nil, fmt.Sprintf("Secret %q exists and is not controlled by this ArtifactoryToken; "+
 			"it is left untouched: delete it or choose another secretName", name), nil
@@ -103,6 +116,15 @@ var localReasons = map[string]bool{
 	v1alpha1.ReasonSecretConflict:      true,
 }
 
+// leftBehind is true for a Secret that an ArtifactoryToken of the same name
+// and namespace, since deleted, controlled and labelled.
+func leftBehind(s *corev1.Secret, tok *v1alpha1.ArtifactoryToken) bool {
+	owner := metav1.GetControllerOf(s)
+	return owner != nil && owner.UID != tok.UID && owner.Name == tok.Name &&
+		owner.Kind == "ArtifactoryToken" && owner.APIVersion == v1alpha1.GroupVersion.String() &&
+		s.Labels[secret.TokenLabel] == tok.Name
+}
+
 // input is the decision's input.
 func (st *state) input(tok *v1alpha1.ArtifactoryToken) issuance.Input {
 	in := issuance.Input{
@@ -120,6 +142,10 @@ func (st *state) input(tok *v1alpha1.ArtifactoryToken) issuance.Input {
 		in.SpecChangedSinceFailure = ready.ObservedGeneration != tok.Generation
 		in.LastFailureLocal = localReasons[ready.Reason]
 	}
+	if f := st.lastFailure; f != nil && f.server != "" && f.server != st.serverKey() {
+		// The server or its credentials changed since: worth a try at once.
+		in.SpecChangedSinceFailure = true
+	}
 	if st.secret != nil {
 		in.Secret = issuance.Secret{
 			Exists:      true,
@@ -130,6 +156,15 @@ func (st *state) input(tok *v1alpha1.ArtifactoryToken) issuance.Input {
 		}
 	}
 	return in
+}
+
+// serverKey names the server's generation and credentials, so a failure can
+// tell whether either changed since.
+func (st *state) serverKey() string {
+	if st.server == nil {
+		return ""
+	}
+	return fmt.Sprintf("%d/%s", st.server.generation, st.server.status.CredentialsVersion)
 }
 
 // refreshable is true when the Secret holds a refresh token to renew with.
@@ -160,8 +195,10 @@ func secretName(tok *v1alpha1.ArtifactoryToken) string {
 	return tok.Name
 }
 
-// shapeOf is what the token is minted for, with defaults filled in.
-func shapeOf(tok *v1alpha1.ArtifactoryToken) secret.Shape {
+// shapeOf is what the token is minted for, with defaults filled in: its
+// spec, and the URL of the server it names, so a token is issued anew when
+// the Artifactory moves.
+func shapeOf(tok *v1alpha1.ArtifactoryToken, srv *server) secret.Shape {
 	kind := tok.Spec.ArtifactoryRef.Kind
 	if kind == "" {
 		kind = v1alpha1.KindArtifactory
@@ -174,5 +211,17 @@ func shapeOf(tok *v1alpha1.ArtifactoryToken) secret.Shape {
 		ExpiresIn:       expiresIn(tok).String(),
 		Refreshable:     tok.Spec.Refreshable,
 		Audience:        tok.Spec.Audience,
+		URL:             serverURL(srv),
 	}
+}
+
+func serverURL(srv *server) string {
+	if srv == nil {
+		return ""
+	}
+	url, err := artifactory.NormalizeBaseURL(srv.spec.URL)
+	if err != nil {
+		return srv.spec.URL
+	}
+	return url
 }

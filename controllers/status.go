@@ -80,7 +80,7 @@ func (r *ArtifactoryTokenReconciler) recordIssued(ctx context.Context, tok *v1al
 		action, verb = "Renew", "Renewed"
 	}
 	r.Recorder.Eventf(tok, nil, corev1.EventTypeNormal, verb, action,
-		"%s token %s (%s) into Secret %s", verb, issued.TokenID, out.decision.Reason, st.secretName)
+		"%s token %s into Secret %s: %s", verb, issued.TokenID, st.secretName, out.decision.Message)
 	ctrl.LoggerFrom(ctx).Info(verb+" token", "tokenID", issued.TokenID, "cause", out.decision.Reason,
 		"refreshed", out.refreshed, "secret", st.secretName,
 		"expiresAt", logTime(s.ExpiresAt), "renewalTime", logTime(s.RenewalTime))
@@ -94,9 +94,15 @@ func (r *ArtifactoryTokenReconciler) recordIssued(ctx context.Context, tok *v1al
 // recordWait mirrors the Secret's live token on status, which mends a
 // status lost or edited, and waits as decided.
 func recordWait(tok *v1alpha1.ArtifactoryToken, st *state, d issuance.Decision) time.Duration {
-	// A backoff leaves the failure on status as it was.
+	// A backoff leaves the failure on status as it was, unless the token it
+	// kept has expired meanwhile.
 	if d.Reason == issuance.ReasonBackingOff {
-		return d.After
+		if ready := readyCondition(tok); ready != nil && ready.Status == metav1.ConditionTrue &&
+			!st.liveTokenKept() {
+			setReady(tok, metav1.ConditionFalse, v1alpha1.ReasonExpired,
+				"The Secret's token has expired and no new one could be issued yet: "+ready.Message)
+		}
+		return st.untilExpiry(d.After)
 	}
 
 	rec := st.record
@@ -133,7 +139,8 @@ func (r *ArtifactoryTokenReconciler) recordFailure(ctx context.Context, tok *v1a
 	}
 	s.LastFailureTime = &metav1.Time{Time: st.now}
 	retryAfter, _ := artifactory.RetryAfter(err)
-	r.failures.set(tok.UID, failure{attempts: s.FailedAttempts, at: st.now, retryAfter: retryAfter})
+	r.failures.set(tok.UID, failure{attempts: s.FailedAttempts, at: st.now, retryAfter: retryAfter,
+		server: st.serverKey()})
 
 	if st.liveTokenKept() {
 		setReady(tok, metav1.ConditionTrue, v1alpha1.ReasonRenewalFailing, fmt.Sprintf(
@@ -147,7 +154,18 @@ func (r *ArtifactoryTokenReconciler) recordFailure(ctx context.Context, tok *v1a
 	ctrl.LoggerFrom(ctx).Info("Issuing failed", "reason", reason, "message", message,
 		"failedAttempts", s.FailedAttempts)
 
-	return issuance.RetryWait(s.FailedAttempts, retryAfter)
+	return st.untilExpiry(issuance.RetryWait(s.FailedAttempts, retryAfter))
+}
+
+// untilExpiry shortens a wait so that a live token kept through failures is
+// looked at again the moment it expires, and status never calls it live
+// after that.
+func (st *state) untilExpiry(wait time.Duration) time.Duration {
+	exp := st.record.ExpiresAt
+	if !st.liveTokenKept() || exp == nil {
+		return wait
+	}
+	return min(wait, max(exp.Sub(st.now)+100*time.Millisecond, time.Second))
 }
 
 // classify turns an error into a Ready reason and a message fit for status:

@@ -48,6 +48,10 @@ const (
 	// ReasonInternalError: an unexpected error; the operator's log has more.
 	ReasonInternalError = "InternalError"
 
+	// ReasonExpired: the Secret's token expired and no new one could be
+	// issued yet; the message says why.
+	ReasonExpired = "Expired"
+
 	// ReasonRenewalFailing keeps Ready True: the Secret still holds a live
 	// token that matches the spec, but replacing it failed; the message says
 	// why and the failure is retried with backoff.

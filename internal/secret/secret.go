@@ -147,6 +147,7 @@ type Shape struct {
 	ExpiresIn       string `json:"expiresIn"`
 	Refreshable     bool   `json:"refreshable"`
 	Audience        string `json:"audience"`
+	URL             string `json:"url"`
 }
 
 // Hash is a stable hash of the shape.
