@@ -108,28 +108,31 @@ func (r *ArtifactoryTokenReconciler) act(ctx context.Context, tok *v1alpha1.Arti
 ) outcome {
 	out := outcome{pending: tok.Status.PendingRevocations}
 
+	var conn *connection
+	if out.err = r.mayIssue(ctx, tok, st); out.err == nil {
+		out.decision = issuance.Decide(st.input(tok))
+		if out.decision.Action != issuance.Wait {
+			conn, out.err = r.issue(ctx, tok, st, &out)
+		}
+	}
+
+	// Replaced tokens are revoked on time even while no new one may be issued.
+	out.pending = r.revokeDue(ctx, tok, conn, out.pending, st.now)
+	return out
+}
+
+// mayIssue says why no token may be written now, if anything forbids it.
+func (r *ArtifactoryTokenReconciler) mayIssue(ctx context.Context, tok *v1alpha1.ArtifactoryToken,
+	st *state,
+) error {
 	// A Secret this token does not control is never touched.
 	if st.conflict != "" {
-		out.err = &blocked{v1alpha1.ReasonSecretConflict, st.conflict}
-		return out
+		return &blocked{v1alpha1.ReasonSecretConflict, st.conflict}
 	}
 
 	// A token its ClusterArtifactory's policy no longer admits keeps the
 	// token it has until it expires, but gets no new one.
-	if err := r.admit(ctx, tok, st.server); err != nil {
-		out.err = err
-		return out
-	}
-
-	out.decision = issuance.Decide(st.input(tok))
-
-	var conn *connection
-	if out.decision.Action != issuance.Wait {
-		conn, out.err = r.issue(ctx, tok, st, &out)
-	}
-
-	out.pending = r.revokeDue(ctx, tok, conn, out.pending, st.now)
-	return out
+	return r.admit(ctx, tok, st.server)
 }
 
 // issue mints a token and writes it to the Secret. What it replaced joins
@@ -169,7 +172,7 @@ type secretWriteError struct {
 }
 
 func (e *secretWriteError) Error() string {
-	return fmt.Sprintf("writing Secret %s failed, and the token minted for it was revoked: %v", e.name, e.err)
+	return fmt.Sprintf("writing Secret %s failed, so the token minted for it is revoked: %v", e.name, e.err)
 }
 
 func (e *secretWriteError) Unwrap() error { return e.err }
