@@ -15,6 +15,12 @@ type failure struct {
 
 	// server names the server's generation and credentials at the time.
 	server string
+
+	// generation is the token's generation that failed.
+	generation int64
+
+	// local is true when the failure was found before any call to Artifactory.
+	local bool
 }
 
 // failureMemory keeps each token's latest failure in memory as well as on
@@ -50,13 +56,13 @@ func (f *failureMemory) forget(uid types.UID) {
 }
 
 // latest is the newer of the failure on status and the one remembered.
-func (f *failureMemory) latest(uid types.UID, attempts int32, at *time.Time) (failure, bool) {
+func (f *failureMemory) latest(uid types.UID, onStatus *failure) (failure, bool) {
 	remembered, ok := f.get(uid)
 	switch {
-	case ok && (at == nil || remembered.at.After(*at)):
+	case ok && (onStatus == nil || remembered.at.After(onStatus.at)):
 		return remembered, true
-	case at != nil:
-		return failure{attempts: attempts, at: *at}, true
+	case onStatus != nil:
+		return *onStatus, true
 	default:
 		return failure{}, false
 	}

@@ -59,14 +59,23 @@ func (r *ArtifactoryTokenReconciler) gather(ctx context.Context, tok *v1alpha1.A
 		st.record = secret.ReadRecord(s.Annotations, s.Data)
 	}
 
-	var at *time.Time
-	if tok.Status.LastFailureTime != nil {
-		at = &tok.Status.LastFailureTime.Time
-	}
-	if f, ok := r.failures.latest(tok.UID, tok.Status.FailedAttempts, at); ok {
+	if f, ok := r.failures.latest(tok.UID, failureOnStatus(tok)); ok {
 		st.lastFailure = &f
 	}
 	return st, nil
+}
+
+// failureOnStatus is the last failure status records, if any.
+func failureOnStatus(tok *v1alpha1.ArtifactoryToken) *failure {
+	s := tok.Status
+	if s.LastFailureTime == nil {
+		return nil
+	}
+	f := &failure{attempts: s.FailedAttempts, at: s.LastFailureTime.Time, generation: tok.Generation}
+	if ready := readyCondition(tok); ready != nil {
+		f.generation, f.local = ready.ObservedGeneration, localReasons[ready.Reason]
+	}
+	return f
 }
 
 // findSecret finds the Secret of the target name, and says so when it is
@@ -137,14 +146,11 @@ func (st *state) input(tok *v1alpha1.ArtifactoryToken) issuance.Input {
 	}
 	if f := st.lastFailure; f != nil {
 		in.FailedAttempts, in.LastFailure, in.RetryAfter = f.attempts, &f.at, f.retryAfter
-	}
-	if ready := readyCondition(tok); ready != nil {
-		in.SpecChangedSinceFailure = ready.ObservedGeneration != tok.Generation
-		in.LastFailureLocal = localReasons[ready.Reason]
-	}
-	if f := st.lastFailure; f != nil && f.server != "" && f.server != st.serverKey() {
-		// The server or its credentials changed since: worth a try at once.
-		in.SpecChangedSinceFailure = true
+		in.LastFailureLocal = f.local
+		// A change of the spec, or of the server or its credentials, since
+		// the failure is worth a try at once.
+		in.SpecChangedSinceFailure = f.generation != tok.Generation ||
+			(f.server != "" && f.server != st.serverKey())
 	}
 	if st.secret != nil {
 		in.Secret = issuance.Secret{

@@ -140,7 +140,7 @@ func (r *ArtifactoryTokenReconciler) recordFailure(ctx context.Context, tok *v1a
 	s.LastFailureTime = &metav1.Time{Time: st.now}
 	retryAfter, _ := artifactory.RetryAfter(err)
 	r.failures.set(tok.UID, failure{attempts: s.FailedAttempts, at: st.now, retryAfter: retryAfter,
-		server: st.serverKey()})
+		server: st.serverKey(), generation: tok.Generation, local: localReasons[reason]})
 
 	if st.liveTokenKept() {
 		setReady(tok, metav1.ConditionTrue, v1alpha1.ReasonRenewalFailing, fmt.Sprintf(
