@@ -59,8 +59,11 @@ type ArtifactoryTokenReconciler struct {
 // Reconcile gathers the token's state, decides what it needs, acts on that,
 // and records the outcome.
 func (r *ArtifactoryTokenReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	// Read past the cache: a reconcile that follows its own status write
+	// closely (the Secret's event comes first) must not act on the status
+	// before it, which would forget pending revocations and failures.
 	var tok v1alpha1.ArtifactoryToken
-	if err := r.Get(ctx, req.NamespacedName, &tok); err != nil {
+	if err := r.APIReader.Get(ctx, req.NamespacedName, &tok); err != nil {
 		// A token deleted since it was queued needs nothing more.
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}

@@ -83,7 +83,7 @@ func runSuite(m *testing.M) int {
 	}
 	stop()
 
-	if code == 0 && os.Getenv("SHOW_MANAGER_LOG") != "" {
+	if os.Getenv("SHOW_MANAGER_LOG") != "" {
 		fmt.Fprint(os.Stderr, mgrLogs.String())
 	}
 	return code
