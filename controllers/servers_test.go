@@ -211,3 +211,30 @@ func selfSignedServer(t *testing.T) (string, tls.Certificate) {
 	caPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER})
 	return string(caPEM), tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
 }
+
+func TestAnArtifactoryReadsCredentialsOnlyInItsOwnNamespace(t *testing.T) {
+	other := newNamespace(t)
+	theirs := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "their-admin", Namespace: other},
+		StringData: adminCreds()}
+	if err := k8s.Create(context.Background(), theirs); err != nil {
+		t.Fatal(err)
+	}
+
+	ns := newNamespace(t)
+	art := &v1alpha1.Artifactory{
+		ObjectMeta: metav1.ObjectMeta{Name: "main", Namespace: ns},
+		Spec: v1alpha1.ArtifactorySpec{URL: emuURL, API: v1alpha1.APILegacy,
+			CredentialsSecretRef: v1alpha1.LocalSecretReference{Name: "their-admin"}},
+	}
+	if err := k8s.Create(context.Background(), art); err != nil {
+		t.Fatal(err)
+	}
+	newToken(t, ns, "borrowed", nil)
+
+	got := serverReady(t, ns, metav1.ConditionFalse, v1alpha1.ReasonInvalidArtifactory)
+	msg := meta.FindStatusCondition(got.Status.Conditions, v1alpha1.ConditionReady).Message
+	if !strings.Contains(msg, ns+"/their-admin") {
+		t.Errorf("Ready message %q does not say the Secret was looked for in the Artifactory's namespace", msg)
+	}
+	readyIs(t, ns, "borrowed", metav1.ConditionFalse, v1alpha1.ReasonArtifactoryNotReady, 10*time.Second)
+}
