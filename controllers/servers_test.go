@@ -9,16 +9,19 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"fmt"
 	"math/big"
 	"net"
 	"strings"
 	"testing"
 	"time"
 
+	dto "github.com/prometheus/client_model/go"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/metrics"
 
 	"github.com/artifactory-token-operator/artifactory-token-operator/api/v1alpha1"
 	"github.com/artifactory-token-operator/artifactory-token-operator/internal/artifactory/emulator"
@@ -237,4 +240,47 @@ func TestAnArtifactoryReadsCredentialsOnlyInItsOwnNamespace(t *testing.T) {
 		t.Errorf("Ready message %q does not say the Secret was looked for in the Artifactory's namespace", msg)
 	}
 	readyIs(t, ns, "borrowed", metav1.ConditionFalse, v1alpha1.ReasonArtifactoryNotReady, 10*time.Second)
+}
+
+func TestMetricsShowEachTokensExpiryAndReadiness(t *testing.T) {
+	ns := newNamespace(t)
+	artifactoryIn(t, ns, adminCreds(), v1alpha1.APILegacy)
+	newToken(t, ns, "measured", nil)
+	tok := ready(t, ns, "measured")
+
+	var expiry, readyValue float64
+	eventually(t, 5*time.Second, "the token's metrics", func() (bool, string) {
+		families, err := metrics.Registry.Gather()
+		if err != nil {
+			return false, err.Error()
+		}
+		expiry, readyValue = -1, -1
+		for _, f := range families {
+			for _, m := range f.GetMetric() {
+				if !hasLabels(m.GetLabel(), ns, "measured") {
+					continue
+				}
+				switch f.GetName() {
+				case "artifactory_token_expiration_timestamp_seconds":
+					expiry = m.GetGauge().GetValue()
+				case "artifactory_token_ready":
+					readyValue = m.GetGauge().GetValue()
+				}
+			}
+		}
+		return expiry > 0 && readyValue == 1, fmt.Sprintf("expiry %v ready %v", expiry, readyValue)
+	})
+	if want := float64(tok.Status.ExpiresAt.Unix()); expiry != want {
+		t.Errorf("expiry metric %v, want %v", expiry, want)
+	}
+}
+
+func hasLabels(labels []*dto.LabelPair, ns, name string) bool {
+	found := 0
+	for _, l := range labels {
+		if (l.GetName() == "namespace" && l.GetValue() == ns) || (l.GetName() == "name" && l.GetValue() == name) {
+			found++
+		}
+	}
+	return found == 2
 }

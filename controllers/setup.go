@@ -77,6 +77,9 @@ func Setup(mgr ctrl.Manager, clk clock.PassiveClock, o Options) error {
 	if err := tokens.SetupWithManager(mgr, secrets); err != nil {
 		return fmt.Errorf("setting up the ArtifactoryToken controller: %w", err)
 	}
+	if err := registerMetrics(mgr.GetCache()); err != nil {
+		return err
+	}
 
 	for _, kind := range []v1alpha1.ReferenceKind{v1alpha1.KindArtifactory, v1alpha1.KindClusterArtifactory} {
 		r := &ServerReconciler{Client: mgr.GetClient(), Connector: conn, Clock: clk, Kind: kind}

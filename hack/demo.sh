@@ -74,8 +74,8 @@ bin/manager --metrics-bind-address=0 --health-probe-bind-address=0 >"$work/manag
 pids+=($!)
 
 step "Applying config/samples"
-"$kubectl" kustomize config/samples | sed "s|http://127.0.0.1:18081|http://127.0.0.1:$port|" |
-  "$kubectl" apply -n default -f -
+for f in config/samples/*.yaml; do cat "$f"; echo "---"; done |
+  sed "s|http://127.0.0.1:18081|http://127.0.0.1:$port|" | "$kubectl" apply -n default -f -
 
 step "Waiting for the token to be Ready"
 "$kubectl" wait -n default --for=condition=Ready --timeout=60s artifactorytoken/ci-reader
