@@ -110,6 +110,10 @@ func (r *ArtifactoryTokenReconciler) act(ctx context.Context, tok *v1alpha1.Arti
 	st *state,
 ) outcome {
 	out := outcome{pending: tok.Status.PendingRevocations}
+	if lost, ok := issuance.LostReplacement(tok.Status.TokenID, out.pending, st.record.TokenID,
+		st.record.Replaces, st.record.IssuedAt, gracePeriod(tok)); ok {
+		out.pending = append(out.pending, lost)
+	}
 
 	var conn *connection
 	if out.err = r.mayIssue(ctx, tok, st); out.err == nil {
@@ -155,13 +159,14 @@ func (r *ArtifactoryTokenReconciler) issue(ctx context.Context, tok *v1alpha1.Ar
 		return conn, err
 	}
 
-	if err := r.writeSecret(ctx, tok, st, conn.url, issued); err != nil {
+	old, replaces := replacedBy(tok, st, issued)
+	if err := r.writeSecret(ctx, tok, st, conn.url, issued, old.TokenID); err != nil {
 		r.revokeUnwritten(ctx, tok, conn, issued, out)
 		return conn, &secretWriteError{name: st.secretName, err: err}
 	}
 	out.issued, out.refreshed = issued, refreshed
 
-	if old, ok := replacedBy(tok, st, issued); ok {
+	if replaces {
 		out.pending = append(out.pending, old)
 	}
 	r.removeMovedSecret(ctx, tok, st)

@@ -231,3 +231,85 @@ func denySecretWrites(t *testing.T, name string) {
 		return strings.Contains(err.Error(), "refused by policy"), err.Error()
 	})
 }
+
+// TestALostStatusWriteLosesNoRevocation refuses, through an admission
+// policy, every status write that would record a new token: the token that
+// the reissue replaced must still be revoked on time, from what the Secret
+// records.
+func TestALostStatusWriteLosesNoRevocation(t *testing.T) {
+	ns := newNamespace(t)
+	artifactoryIn(t, ns, adminCreds(), v1alpha1.APILegacy)
+	newToken(t, ns, "forgetful", func(s *v1alpha1.ArtifactoryTokenSpec) {
+		s.Revocation.GracePeriod = duration(time.Second)
+	})
+	first := ready(t, ns, "forgetful").Status.TokenID
+
+	denyStatusWrites(t, ns)
+	editToken(t, ns, "forgetful", func(s *v1alpha1.ArtifactoryTokenSpec) { s.Scope = "member-of-groups:admins" })
+
+	eventually(t, 15*time.Second, "the replaced token revoked", func() (bool, string) {
+		return revoked(t, first), "still live"
+	})
+	if id := getToken(t, ns, "forgetful").Status.TokenID; id != first {
+		t.Fatalf("status moved to token %s although its writes were refused", id)
+	}
+}
+
+// denyStatusWrites refuses ArtifactoryToken status writes in ns that change
+// the recorded token.
+func denyStatusWrites(t *testing.T, ns string) {
+	t.Helper()
+	ctx := context.Background()
+	fail := admissionv1.Fail
+	name := "deny-status-" + ns
+	policy := &admissionv1.ValidatingAdmissionPolicy{
+		ObjectMeta: metav1.ObjectMeta{Name: name},
+		Spec: admissionv1.ValidatingAdmissionPolicySpec{
+			FailurePolicy: &fail,
+			MatchConstraints: &admissionv1.MatchResources{ResourceRules: []admissionv1.NamedRuleWithOperations{{
+				RuleWithOperations: admissionv1.RuleWithOperations{
+					Operations: []admissionv1.OperationType{admissionv1.Update},
+					Rule: admissionv1.Rule{APIGroups: []string{v1alpha1.GroupVersion.Group},
+						APIVersions: []string{"v1alpha1"}, Resources: []string{"artifactorytokens/status"}},
+				},
+			}}},
+			Validations: []admissionv1.Validation{{
+				Expression: "object.metadata.namespace != '" + ns + "' || !has(oldObject.status.tokenID) || " +
+					"(has(object.status.tokenID) && object.status.tokenID == oldObject.status.tokenID)",
+				Message: "status writes are refused by policy",
+			}},
+		},
+	}
+	binding := &admissionv1.ValidatingAdmissionPolicyBinding{
+		ObjectMeta: metav1.ObjectMeta{Name: name},
+		Spec: admissionv1.ValidatingAdmissionPolicyBindingSpec{
+			PolicyName:        name,
+			ValidationActions: []admissionv1.ValidationAction{admissionv1.Deny},
+		},
+	}
+	if err := k8s.Create(ctx, policy); err != nil {
+		t.Fatalf("creating admission policy: %v", err)
+	}
+	if err := k8s.Create(ctx, binding); err != nil {
+		t.Fatalf("creating admission policy binding: %v", err)
+	}
+	t.Cleanup(func() {
+		_ = k8s.Delete(ctx, binding)
+		_ = k8s.Delete(ctx, policy)
+	})
+
+	// In force once a status write that changes the token is refused.
+	eventually(t, 20*time.Second, "the status admission policy in force", func() (bool, string) {
+		tok := getToken(t, ns, "forgetful")
+		probe := tok.DeepCopy()
+		probe.Status.TokenID = "probe"
+		err := k8s.Status().Update(ctx, probe)
+		if err == nil {
+			restore := getToken(t, ns, "forgetful")
+			restore.Status.TokenID = tok.Status.TokenID
+			_ = k8s.Status().Update(ctx, restore)
+			return false, "status write admitted"
+		}
+		return strings.Contains(err.Error(), "refused by policy"), err.Error()
+	})
+}

@@ -20,7 +20,7 @@ import (
 // keys written, so a key dropped since (refresh_token, expires_at) goes, and
 // labels or keys others add stay.
 func (r *ArtifactoryTokenReconciler) writeSecret(ctx context.Context, tok *v1alpha1.ArtifactoryToken,
-	st *state, url string, issued *artifactory.IssuedToken,
+	st *state, url string, issued *artifactory.IssuedToken, replaces string,
 ) error {
 	data := secret.Data(issued, tok.Spec.Username, url)
 
@@ -34,7 +34,7 @@ func (r *ArtifactoryTokenReconciler) writeSecret(ctx context.Context, tok *v1alp
 
 	ac := corev1ac.Secret(st.secretName, tok.Namespace).
 		WithLabels(map[string]string{secret.TokenLabel: tok.Name}).
-		WithAnnotations(secret.Annotations(issued, data, st.specHash)).
+		WithAnnotations(secret.Annotations(issued, data, st.specHash, replaces)).
 		WithOwnerReferences(owner).
 		WithType(corev1.SecretTypeOpaque).
 		WithData(data)

@@ -52,3 +52,22 @@ func NextRevocation(pending []v1alpha1.PendingRevocation, now time.Time) (time.D
 	}
 	return next, found
 }
+
+// LostReplacement is the pending revocation of the token the Secret's token
+// replaced, when status does not know of it: the status write that recorded
+// it failed after the Secret was written. It is due a grace period after the
+// Secret's token was issued. Nothing is lost when status names the Secret's
+// token, which means that write went through.
+func LostReplacement(statusTokenID string, pending []v1alpha1.PendingRevocation,
+	secretTokenID, replaces string, issuedAt time.Time, grace time.Duration,
+) (v1alpha1.PendingRevocation, bool) {
+	if replaces == "" || statusTokenID == secretTokenID || statusTokenID != replaces {
+		return v1alpha1.PendingRevocation{}, false
+	}
+	for _, p := range pending {
+		if p.TokenID == replaces {
+			return v1alpha1.PendingRevocation{}, false
+		}
+	}
+	return Replaced(replaces, nil, issuedAt, grace), true
+}

@@ -120,3 +120,31 @@ func TestRetryWait(t *testing.T) {
 		}
 	}
 }
+
+func TestLostReplacement(t *testing.T) {
+	pending := []v1alpha1.PendingRevocation{Replaced("old", nil, t0, time.Minute)}
+	tests := []struct {
+		name          string
+		statusTokenID string
+		pending       []v1alpha1.PendingRevocation
+		replaces      string
+		want          bool
+	}{
+		{"status write lost: status still names the replaced token", "old", nil, "old", true},
+		{"status recorded the new token", "new", nil, "old", false},
+		{"already pending", "old", pending, "old", false},
+		{"the Secret's token replaced nothing", "old", nil, "", false},
+		{"status names some other token", "other", nil, "old", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, ok := LostReplacement(tt.statusTokenID, tt.pending, "new", tt.replaces, t0, time.Minute)
+			if ok != tt.want {
+				t.Fatalf("LostReplacement() found %v, want %v", ok, tt.want)
+			}
+			if ok && (p.TokenID != "old" || !p.RevokeAt.Time.Equal(t0.Add(time.Minute))) {
+				t.Errorf("LostReplacement() = %+v, want old due a minute after the new token's issue", p)
+			}
+		})
+	}
+}

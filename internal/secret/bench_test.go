@@ -12,7 +12,7 @@ func BenchmarkReadRecord(b *testing.B) {
 	exp := time.Date(2026, 12, 3, 11, 0, 0, 0, time.UTC)
 	tok := issued(&hour, &exp, "refresh")
 	data := Data(tok, "ci", "https://acme.jfrog.io")
-	ann := Annotations(tok, data, "spec")
+	ann := Annotations(tok, data, "spec", "")
 	b.ReportAllocs()
 	for b.Loop() {
 		if !ReadRecord(ann, data).DataMatches {

@@ -38,6 +38,10 @@ const (
 	// restarted manager, or one whose status write was lost, finds them.
 	TokenIDAnnotation  = "artifactory.token-operator.dev/token-id"
 	IssuedAtAnnotation = "artifactory.token-operator.dev/issued-at"
+
+	// ReplacesAnnotation names the token this one replaced, so that its
+	// revocation is not lost when the status write that records it fails.
+	ReplacesAnnotation = "artifactory.token-operator.dev/replaces"
 )
 
 // tokenKeys are the keys the operator writes; the data hash covers these
@@ -93,18 +97,26 @@ func DataHash(data map[string][]byte) string {
 }
 
 // Annotations are the Secret's annotations for an issued token.
-func Annotations(tok *artifactory.IssuedToken, data map[string][]byte, specHash string) map[string]string {
-	return map[string]string{
+// Annotations are the Secret's annotations for an issued token; replaces is
+// the id of the token it replaced, if any.
+func Annotations(tok *artifactory.IssuedToken, data map[string][]byte, specHash, replaces string,
+) map[string]string {
+	a := map[string]string{
 		DataHashAnnotation: DataHash(data),
 		SpecHashAnnotation: specHash,
 		TokenIDAnnotation:  tok.TokenID,
 		IssuedAtAnnotation: tok.IssuedAt.UTC().Format(time.RFC3339),
 	}
+	if replaces != "" {
+		a[ReplacesAnnotation] = replaces
+	}
+	return a
 }
 
 // Record is the live token as a Secret the operator wrote records it.
 type Record struct {
 	TokenID     string
+	Replaces    string
 	IssuedAt    time.Time
 	ExpiresAt   *time.Time
 	DataMatches bool
@@ -116,6 +128,7 @@ type Record struct {
 func ReadRecord(annotations map[string]string, data map[string][]byte) Record {
 	rec := Record{
 		TokenID:     annotations[TokenIDAnnotation],
+		Replaces:    annotations[ReplacesAnnotation],
 		SpecHash:    annotations[SpecHashAnnotation],
 		DataMatches: annotations[DataHashAnnotation] == DataHash(data),
 	}

@@ -112,10 +112,10 @@ func TestReadRecord(t *testing.T) {
 	exp := time.Date(2026, 12, 3, 11, 0, 0, 0, time.UTC)
 	tok := issued(&hour, &exp, "")
 	data := Data(tok, "ci", "https://a")
-	ann := Annotations(tok, data, "spec-1")
+	ann := Annotations(tok, data, "spec-1", "old-1")
 
 	rec := ReadRecord(ann, data)
-	if !rec.DataMatches || rec.TokenID != "id-1" || rec.SpecHash != "spec-1" ||
+	if !rec.DataMatches || rec.TokenID != "id-1" || rec.SpecHash != "spec-1" || rec.Replaces != "old-1" ||
 		!rec.IssuedAt.Equal(tok.IssuedAt) || rec.ExpiresAt == nil || !rec.ExpiresAt.Equal(exp) {
 		t.Errorf("ReadRecord() = %+v", rec)
 	}
