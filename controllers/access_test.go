@@ -61,8 +61,8 @@ func TestAccessTokensAPI(t *testing.T) {
 		ns := newNamespace(t)
 		artifactoryIn(t, ns, adminCreds(), v1alpha1.APIAccessTokens)
 		newToken(t, ns, "long", func(s *v1alpha1.ArtifactoryTokenSpec) {
-			s.ExpiresIn = duration(7 * time.Hour) // above the 6 h revocable threshold
-			s.Revocation.GracePeriod = duration(time.Second)
+			s.Revocation.GracePeriod = duration(time.Second) // 1h: revocable by force_revocable
+
 		})
 		first := ready(t, ns, "long").Status.TokenID
 
@@ -74,25 +74,45 @@ func TestAccessTokensAPI(t *testing.T) {
 		})
 	})
 
-	t.Run("a token Artifactory cannot revoke is left to expire", func(t *testing.T) {
-		ns := newNamespace(t)
-		artifactoryIn(t, ns, adminCreds(), v1alpha1.APIAccessTokens)
-		newToken(t, ns, "brief", func(s *v1alpha1.ArtifactoryTokenSpec) {
-			s.ExpiresIn = duration(4 * time.Hour) // stored, but under the revocable threshold
-			s.Revocation.GracePeriod = duration(time.Second)
-		})
-		first := ready(t, ns, "brief").Status.TokenID
+	// Tokens are asked for with force_revocable, so the emulator would revoke
+	// them all: the server's refusals are played by faults.
+	refusals := []struct{ name, body string }{
+		{"not revocable", `{"code":"BAD_REQUEST","message":"Token not revocable","detail":"too short"}`},
+		{"unknown to the server", `{"errors":[{"code":"NOT_FOUND","message":"Token not found"}]}`},
+	}
+	for _, rf := range refusals {
+		t.Run("a token "+rf.name+" is left to expire", func(t *testing.T) {
+			ns := newNamespace(t)
+			artifactoryIn(t, ns, adminCreds(), v1alpha1.APIAccessTokens)
+			newToken(t, ns, "brief", func(s *v1alpha1.ArtifactoryTokenSpec) {
+				s.Revocation.GracePeriod = duration(time.Second)
+			})
+			first := ready(t, ns, "brief").Status.TokenID
 
-		editToken(t, ns, "brief", func(s *v1alpha1.ArtifactoryTokenSpec) { s.Scope = "" })
-		waitForNewToken(t, ns, "brief", first)
-		waitForEvent(t, ns, "brief", v1alpha1.EventNotRevocable)
-		eventually(t, 5*time.Second, "the pending revocation dropped", func() (bool, string) {
-			return len(getToken(t, ns, "brief").Status.PendingRevocations) == 0, "still pending"
+			status := http.StatusBadRequest
+			if strings.Contains(rf.body, "NOT_FOUND") {
+				status = http.StatusNotFound
+			}
+			emu.InjectFault(emulator.Fault{Method: http.MethodDelete, PathPrefix: accessPath,
+				Status: status, Body: rf.body})
+			t.Cleanup(emu.ClearFaults)
+
+			editToken(t, ns, "brief", func(s *v1alpha1.ArtifactoryTokenSpec) { s.Scope = "" })
+			waitForNewToken(t, ns, "brief", first)
+			waitForEvent(t, ns, "brief", v1alpha1.EventNotRevocable)
+			eventually(t, 5*time.Second, "the pending revocation dropped", func() (bool, string) {
+				return len(getToken(t, ns, "brief").Status.PendingRevocations) == 0, "still pending"
+			})
+			if revoked(t, first) {
+				t.Error("the fault did not stop the revocation; the test proves nothing")
+			}
+			for _, e := range listEvents(t, ns) {
+				if e.Reason == v1alpha1.EventRevoked {
+					t.Errorf("an event claims a revocation: %s", e.Note)
+				}
+			}
 		})
-		if revoked(t, first) {
-			t.Error("a token the server calls not revocable was revoked")
-		}
-	})
+	}
 
 	t.Run("an already revoked token counts as revoked", func(t *testing.T) {
 		ns := newNamespace(t)

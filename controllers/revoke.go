@@ -81,9 +81,16 @@ func (r *ArtifactoryTokenReconciler) revoke(ctx context.Context, tok *v1alpha1.A
 		log.Info("Revoked token", "tokenID", tokenID, "cause", what)
 		return true
 	case artifactory.IsNotRevocable(err):
-		r.Recorder.Eventf(tok, nil, corev1.EventTypeNormal, v1alpha1.EventNotRevocable, "Revoke",
+		r.Recorder.Eventf(tok, nil, corev1.EventTypeWarning, v1alpha1.EventNotRevocable, "Revoke",
 			"Artifactory cannot revoke %s token %s; it runs out at its expiry", what, tokenID)
 		log.Info("Token not revocable, left to expire", "tokenID", tokenID, "cause", what)
+		return true
+	case artifactory.IsTokenUnknown(err):
+		r.Recorder.Eventf(tok, nil, corev1.EventTypeWarning, v1alpha1.EventNotRevocable, "Revoke",
+			"Artifactory does not know %s token %s, so it cannot revoke it (the Access Tokens API "+
+				"stores no token shorter than its persistency threshold); it runs out at its expiry",
+			what, tokenID)
+		log.Info("Token unknown to Artifactory, left to expire", "tokenID", tokenID, "cause", what)
 		return true
 	default:
 		message := artifactory.Redact(err.Error())

@@ -45,6 +45,11 @@ type accessCreateBody struct {
 	ExpiresIn   int64  `json:"expires_in"`
 	Refreshable bool   `json:"refreshable"`
 	Audience    string `json:"audience,omitempty"`
+
+	// ForceRevocable makes a token shorter than the server's revocable
+	// threshold revocable all the same (7.50.3 on; older servers ignore it),
+	// so that replaced and deleted tokens can be revoked.
+	ForceRevocable bool `json:"force_revocable"`
 }
 
 // accessRefreshBody is the JSON body of a refresh.
@@ -70,8 +75,9 @@ func (c *accessClient) Create(ctx context.Context, req TokenRequest) (*IssuedTok
 			Username:    req.Username,
 			Scope:       AccessScope(req.Scope),
 			ExpiresIn:   expiresInField(req.ExpiresIn),
-			Refreshable: req.Refreshable,
-			Audience:    req.Audience,
+			Refreshable:    req.Refreshable,
+			Audience:       req.Audience,
+			ForceRevocable: true,
 		},
 	})
 	if err != nil {
@@ -108,10 +114,11 @@ func (c *accessClient) Refresh(ctx context.Context, req RefreshRequest) (*Issued
 }
 
 // Revoke deletes the token by id. 200 (revoked) and 204 (already revoked)
-// mean done, and so does a 404: the server does not know the token, or
-// never stored it because it was short-lived. A 404 web page is an error,
-// though, since it comes from a proxy or a missing route. A token too
-// short-lived to be revocable gives a 400 for which IsNotRevocable is true.
+// mean done. A 404 means the server does not know the token, or never
+// stored it because it was short-lived: the error wraps ErrTokenUnknown,
+// since the token may well be live. A 404 web page is a plain error, as it
+// comes from a proxy or a missing route. A token too short-lived to be
+// revocable gives a 400 for which IsNotRevocable is true.
 func (c *accessClient) Revoke(ctx context.Context, tokenID string) error {
 	// An empty id would DELETE the collection (the server answers 405),
 	// and dot segments would name another path.
@@ -126,7 +133,7 @@ func (c *accessClient) Revoke(ctx context.Context, tokenID string) error {
 		op:     OpRevoke,
 		method: http.MethodDelete,
 		path:   accessTokensPath + "/" + url.PathEscape(tokenID),
-		goneOK: true,
+		goneIsUnknown: true,
 	})
 	return err
 }

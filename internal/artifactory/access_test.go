@@ -120,6 +120,10 @@ func TestAccessCreateSendsJSON(t *testing.T) {
 			if _, ok := body["expires_in"]; !ok {
 				t.Errorf("body %s has no expires_in", got.Body)
 			}
+			if body["force_revocable"] != true {
+				t.Errorf("body %s does not ask for a revocable token", got.Body)
+			}
+			delete(body, "force_revocable")
 			if !reflect.DeepEqual(body, tt.wantBody) {
 				t.Errorf("body = %v, want %v", body, tt.wantBody)
 			}
@@ -376,9 +380,9 @@ func TestAccessRevoke(t *testing.T) {
 		{"revoked, no body", answerText(200, "", ""), 0, false},
 		{"already revoked", answerText(204, "", ""), 0, false},
 		{"unknown token, JSON", answerJSON(404,
-			`{"errors":[{"code":"NOT_FOUND","message":"Token not found"}]}`), 0, false},
-		{"unknown token, no body", answerText(404, "", ""), 0, false},
-		{"unknown token, text", answerText(404, "text/plain", "Not Found"), 0, false},
+			`{"errors":[{"code":"NOT_FOUND","message":"Token not found"}]}`), 404, false},
+		{"unknown token, no body", answerText(404, "", ""), 404, false},
+		{"unknown token, text", answerText(404, "text/plain", "Not Found"), 404, false},
 		{"404 page from a proxy", answerText(404, "text/html",
 			"<html><body><h1>404 Not Found</h1></body></html>"), 404, false},
 		{"not revocable, flat", answerJSON(400, flatNotRevocable), 400, true},
@@ -416,6 +420,9 @@ func TestAccessRevoke(t *testing.T) {
 				apiErr.Op != OpRevoke {
 				t.Fatalf("error = %v, want an APIError of %s with status %d",
 					err, OpRevoke, tt.wantStatus)
+			}
+			if wantUnknown := tt.wantStatus == 404 && !strings.Contains(tt.name, "page"); IsTokenUnknown(err) != wantUnknown {
+				t.Errorf("IsTokenUnknown(%v) = %v, want %v", err, !wantUnknown, wantUnknown)
 			}
 			if got := IsNotRevocable(err); got != tt.wantNotRev {
 				t.Errorf("IsNotRevocable(%v) = %v, want %v", err, got, tt.wantNotRev)
@@ -595,11 +602,8 @@ func TestAccessErrorsNeverContainSecrets(t *testing.T) {
 				} {
 					c := newAccessTestClient(t, Options{BaseURL: srv.URL, Credentials: creds})
 					err := op.run(context.Background(), c)
-					if shape == "not found" && op.name == OpRevoke {
-						if err != nil {
-							t.Errorf("Revoke of an unknown token: %v", err)
-						}
-						continue
+					if shape == "not found" && op.name == OpRevoke && !IsTokenUnknown(err) {
+						t.Errorf("Revoke of an unknown token: %v, want ErrTokenUnknown", err)
 					}
 					if err == nil {
 						t.Fatal("call succeeded, want an error")

@@ -179,3 +179,12 @@ func opError(op string, err error) error {
 func invalidRequest(op, problem string) error {
 	return fmt.Errorf("artifactory %s: %w: %s", op, ErrInvalidRequest, problem)
 }
+
+// ErrTokenUnknown is wrapped by a revocation the server answered with 404:
+// it does not know the token (Access Tokens never stores tokens shorter than
+// its persistency threshold), so it cannot revoke it, and the token may be
+// live until its expiry.
+var ErrTokenUnknown = errors.New("the server does not know the token")
+
+// IsTokenUnknown is true for a revocation of a token the server does not know.
+func IsTokenUnknown(err error) bool { return errors.Is(err, ErrTokenUnknown) }

@@ -45,10 +45,10 @@ type call struct {
 	// json, when not nil, is sent as a JSON body instead of form.
 	json any
 
-	// goneOK takes a 404 answer for success, as when revoking a token the
-	// server no longer knows; an HTML page is still an error, as it comes
-	// from a proxy or a missing route rather than the token endpoint.
-	goneOK bool
+	// goneIsUnknown answers a 404 with ErrTokenUnknown, as when revoking a
+	// token the server does not know; an HTML page is a plain error, as it
+	// comes from a proxy or a missing route rather than the token endpoint.
+	goneIsUnknown bool
 
 	// anonymous sends no Authorization header.
 	anonymous bool
@@ -77,8 +77,8 @@ func (t *transport) do(ctx context.Context, c call) ([]byte, error) {
 		return nil, opError(c.op, fmt.Errorf("read answer: %w", err))
 	}
 
-	if c.goneOK && isGone(resp, body) {
-		return nil, nil
+	if c.goneIsUnknown && isGone(resp, body) {
+		return nil, fmt.Errorf("%w: %w", ErrTokenUnknown, t.apiError(c, resp, body))
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, t.apiError(c, resp, body)
