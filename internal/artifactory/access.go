@@ -71,10 +71,10 @@ func (c *accessClient) Create(ctx context.Context, req TokenRequest) (*IssuedTok
 		method: http.MethodPost,
 		path:   accessTokensPath,
 		json: accessCreateBody{
-			GrantType:   "client_credentials",
-			Username:    req.Username,
-			Scope:       AccessScope(req.Scope),
-			ExpiresIn:   expiresInField(req.ExpiresIn),
+			GrantType:      "client_credentials",
+			Username:       req.Username,
+			Scope:          AccessScope(req.Scope),
+			ExpiresIn:      expiresInField(req.ExpiresIn),
 			Refreshable:    req.Refreshable,
 			Audience:       req.Audience,
 			ForceRevocable: true,
@@ -130,9 +130,9 @@ func (c *accessClient) Revoke(ctx context.Context, tokenID string) error {
 	}
 
 	_, err := c.t.do(ctx, call{
-		op:     OpRevoke,
-		method: http.MethodDelete,
-		path:   accessTokensPath + "/" + url.PathEscape(tokenID),
+		op:            OpRevoke,
+		method:        http.MethodDelete,
+		path:          accessTokensPath + "/" + url.PathEscape(tokenID),
 		goneIsUnknown: true,
 	})
 	return err

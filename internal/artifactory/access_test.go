@@ -421,7 +421,8 @@ func TestAccessRevoke(t *testing.T) {
 				t.Fatalf("error = %v, want an APIError of %s with status %d",
 					err, OpRevoke, tt.wantStatus)
 			}
-			if wantUnknown := tt.wantStatus == 404 && !strings.Contains(tt.name, "page"); IsTokenUnknown(err) != wantUnknown {
+			wantUnknown := tt.wantStatus == 404 && !strings.Contains(tt.name, "page")
+			if IsTokenUnknown(err) != wantUnknown {
 				t.Errorf("IsTokenUnknown(%v) = %v, want %v", err, !wantUnknown, wantUnknown)
 			}
 			if got := IsNotRevocable(err); got != tt.wantNotRev {
