@@ -138,6 +138,20 @@ func (c *Connector) connect(ctx context.Context, tok *v1alpha1.ArtifactoryToken)
 	return c.connectTo(ctx, srv, srv.status.API)
 }
 
+// connectMoved is the token's server as it was at url, before it moved:
+// same credentials, trust and API.
+func (c *Connector) connectMoved(ctx context.Context, tok *v1alpha1.ArtifactoryToken, url string,
+) (*connection, error) {
+	srv, err := c.serverFor(ctx, tok)
+	if err != nil {
+		return nil, err
+	}
+	spec := *srv.spec
+	spec.URL = url
+	srv.spec = &spec
+	return c.connectTo(ctx, srv, srv.status.API)
+}
+
 // connectTo builds a client for the server, speaking api.
 func (c *Connector) connectTo(ctx context.Context, srv *server, api v1alpha1.API) (*connection, error) {
 	url, err := artifactory.NormalizeBaseURL(srv.spec.URL)

@@ -2,6 +2,7 @@ package controllers_test
 
 import (
 	"context"
+	"net/http"
 	"testing"
 	"time"
 
@@ -45,7 +46,9 @@ func TestMovingTheArtifactoryReissues(t *testing.T) {
 	}
 	ns := newNamespace(t)
 	artifactoryIn(t, ns, adminCreds(), v1alpha1.APILegacy)
-	newToken(t, ns, "moving", nil)
+	newToken(t, ns, "moving", func(s *v1alpha1.ArtifactoryTokenSpec) {
+		s.Revocation.GracePeriod = duration(time.Second)
+	})
 	first := ready(t, ns, "moving").Status.TokenID
 
 	var art v1alpha1.Artifactory
@@ -65,6 +68,14 @@ func TestMovingTheArtifactoryReissues(t *testing.T) {
 		return string(s.Data[secret.KeyURL]) == otherURL &&
 			other.Validate(string(s.Data[secret.KeyAccessToken])) == nil, string(s.Data[secret.KeyURL])
 	})
+
+	// The replaced token is revoked where it was issued, not on the new server.
+	eventually(t, 10*time.Second, "the old token revoked on the old server", func() (bool, string) {
+		return revoked(t, first), "still live"
+	})
+	if n := other.CountCalls(http.MethodPost, "/artifactory/api/security/token/revoke"); n != 0 {
+		t.Errorf("%d revocations sent to the new server, which never issued the old token", n)
+	}
 }
 
 func TestMendingTheCredentialsRetriesAtOnce(t *testing.T) {

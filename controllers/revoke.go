@@ -14,6 +14,7 @@ import (
 	"github.com/artifactory-token-operator/artifactory-token-operator/api/v1alpha1"
 	"github.com/artifactory-token-operator/artifactory-token-operator/internal/artifactory"
 	"github.com/artifactory-token-operator/artifactory-token-operator/internal/issuance"
+	"github.com/artifactory-token-operator/artifactory-token-operator/internal/secret"
 )
 
 // maxDeleteAttempts bounds the revocations tried while an ArtifactoryToken
@@ -60,11 +61,29 @@ func (r *ArtifactoryTokenReconciler) revokeDue(ctx context.Context, tok *v1alpha
 	}
 
 	for _, p := range due {
-		if !r.revoke(ctx, tok, conn, p.TokenID, "replaced") {
+		if !r.revoke(ctx, tok, r.connectionAt(ctx, tok, conn, p.URL), p.TokenID, "replaced") {
 			kept = append(kept, issuance.RetryRevocation(p, now))
 		}
 	}
 	return kept
+}
+
+// connectionAt is conn, or the same server at the url a token was issued
+// at, when the Artifactory has moved since. Where that cannot be built,
+// conn is tried.
+func (r *ArtifactoryTokenReconciler) connectionAt(ctx context.Context, tok *v1alpha1.ArtifactoryToken,
+	conn *connection, url string,
+) *connection {
+	if url == "" || url == conn.url {
+		return conn
+	}
+	moved, err := r.Connector.connectMoved(ctx, tok, url)
+	if err != nil {
+		ctrl.LoggerFrom(ctx).Info("Cannot reach the url a token was issued at", "url", url,
+			"error", err.Error())
+		return conn
+	}
+	return moved
 }
 
 // revoke revokes one token and says whether it is settled: revoked, or
@@ -133,7 +152,12 @@ func replacedBy(tok *v1alpha1.ArtifactoryToken, st *state, issued *artifactory.I
 	if id == "" || id == issued.TokenID {
 		return v1alpha1.PendingRevocation{}, false
 	}
-	return issuance.Replaced(id, expiresAt, st.now, gracePeriod(tok)), true
+	p := issuance.Replaced(id, expiresAt, st.now, gracePeriod(tok))
+	if st.secret != nil {
+		// The Artifactory may have moved since: revoke where it was issued.
+		p.URL = string(st.secret.Data[secret.KeyURL])
+	}
+	return p, true
 }
 
 // ensureFinalizer adds the finalizer when deletion must revoke, and removes

@@ -183,6 +183,12 @@ type PendingRevocation struct {
 	// failedAttempts counts the revocations of this token that failed.
 	// +optional
 	FailedAttempts int32 `json:"failedAttempts,omitempty"`
+
+	// url is the server that issued the token, where it is revoked; absent
+	// when it is the Artifactory's url.
+	// +optional
+	// +kubebuilder:validation:MaxLength=2048
+	URL string `json:"url,omitempty"`
 }
 
 // ArtifactoryToken asks for an Artifactory access token kept valid in a Secret.
