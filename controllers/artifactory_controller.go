@@ -79,7 +79,7 @@ func (r *ServerReconciler) get(ctx context.Context, req ctrl.Request) (client.Ob
 
 // probe updates the server's status in place and says when to look again.
 func (r *ServerReconciler) probe(ctx context.Context, srv *server) (time.Duration, error) {
-	_, credentialsVersion, err := r.Connector.credentials(ctx, srv)
+	creds, credentialsVersion, err := r.Connector.credentials(ctx, srv)
 	if err != nil {
 		return 0, r.recordProbeFailure(srv, err)
 	}
@@ -102,7 +102,7 @@ func (r *ServerReconciler) probe(ctx context.Context, srv *server) (time.Duratio
 		return issuance.Backoff(srv.status.FailedAttempts), nil
 	}
 
-	api, err := chooseAPI(srv.spec.API, version)
+	api, err := chooseAPI(srv.spec.API, version, creds)
 	if err != nil {
 		return 0, r.recordProbeFailure(srv, &blocked{v1alpha1.ReasonInvalidArtifactory, err.Error()})
 	}
@@ -112,19 +112,41 @@ func (r *ServerReconciler) probe(ctx context.Context, srv *server) (time.Duratio
 }
 
 // chooseAPI is the API the spec names, or for Auto the one the version takes.
-func chooseAPI(api v1alpha1.API, version string) (v1alpha1.API, error) {
+//
+// Auto keeps to Legacy for basic credentials on servers before 7.63.2,
+// whose Access Tokens API refuses them. AccessTokens named outright on a
+// server older than 7.21.1, which has no such API, is an error.
+func chooseAPI(api v1alpha1.API, version string, creds artifactory.Credentials) (v1alpha1.API, error) {
 	switch api {
-	case "":
+	case "", v1alpha1.APILegacy:
 		return v1alpha1.APILegacy, nil
 	case v1alpha1.APIAuto:
 		picked, err := artifactory.PickAPI(version)
 		if err != nil {
 			return "", fmt.Errorf("api Auto cannot choose for version %q: %w", version, err)
 		}
+		if picked == string(v1alpha1.APIAccessTokens) && creds.Token == "" && !atLeast(version, basicForAccess) {
+			return v1alpha1.APILegacy, nil
+		}
 		return v1alpha1.API(picked), nil
 	default:
+		if !atLeast(version, artifactory.AccessTokensSince) {
+			return "", fmt.Errorf("api AccessTokens needs Artifactory %s or later; this server is %s",
+				artifactory.AccessTokensSince, version)
+		}
 		return api, nil
 	}
+}
+
+// basicForAccess is the first version whose Access Tokens API may accept
+// basic credentials (when its administrator allows it).
+var basicForAccess = artifactory.Version{Major: 7, Minor: 63, Patch: 2}
+
+// atLeast is true when version is v or later; a version that cannot be read
+// counts as recent.
+func atLeast(version string, v artifactory.Version) bool {
+	got, err := artifactory.ParseVersion(version)
+	return err != nil || got.AtLeast(v)
 }
 
 func (r *ServerReconciler) recordProbe(ctx context.Context, srv *server, version string, api v1alpha1.API,

@@ -21,6 +21,9 @@ type failure struct {
 
 	// local is true when the failure was found before any call to Artifactory.
 	local bool
+
+	// reason and message are what Ready said of the failure.
+	reason, message string
 }
 
 // failureMemory keeps each token's latest failure in memory as well as on

@@ -2,7 +2,9 @@ package controllers_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -31,6 +33,17 @@ func TestStatusStopsCallingATokenLiveOnceItExpires(t *testing.T) {
 	readyIs(t, ns, "lapsing", metav1.ConditionFalse, v1alpha1.ReasonExpired, 10*time.Second)
 	if late := time.Since(tok.Status.ExpiresAt.Time); late > 3*time.Second {
 		t.Errorf("status said the token was live until %v after it expired", late)
+	}
+
+	// The next failed attempt still says the Secret's token has expired.
+	next := tok.Status.FailedAttempts
+	eventually(t, 15*time.Second, "another failed attempt", func() (bool, string) {
+		got := getToken(t, ns, "lapsing")
+		return got.Status.FailedAttempts > next+1, fmt.Sprint(got.Status.FailedAttempts)
+	})
+	if c := readyCondition(getToken(t, ns, "lapsing")); c.Reason != v1alpha1.ReasonExpired ||
+		!strings.Contains(c.Message, "ArtifactoryUnavailable") {
+		t.Errorf("after another failure Ready is %s: %s", c.Reason, c.Message)
 	}
 	held := getSecret(t, ns, "lapsing").Data[secret.KeyAccessToken]
 	if string(held) != emuToken(t, tok.Status.TokenID).AccessToken {

@@ -193,6 +193,14 @@ func (st *state) liveTokenKept() bool {
 		(rec.ExpiresAt == nil || st.now.Before(*rec.ExpiresAt))
 }
 
+// keptTokenExpired is true when the Secret holds the token issued for this
+// spec, and it has expired.
+func (st *state) keptTokenExpired() bool {
+	rec := st.record
+	return st.secret != nil && rec.DataMatches && rec.SpecHash == st.specHash &&
+		rec.ExpiresAt != nil && !st.now.Before(*rec.ExpiresAt)
+}
+
 // secretName is the Secret the token goes to.
 func secretName(tok *v1alpha1.ArtifactoryToken) string {
 	if tok.Spec.SecretName != "" {

@@ -98,9 +98,12 @@ func recordWait(tok *v1alpha1.ArtifactoryToken, st *state, d issuance.Decision) 
 	// kept has expired meanwhile.
 	if d.Reason == issuance.ReasonBackingOff {
 		if ready := readyCondition(tok); ready != nil && ready.Status == metav1.ConditionTrue &&
-			!st.liveTokenKept() {
-			setReady(tok, metav1.ConditionFalse, v1alpha1.ReasonExpired,
-				"The Secret's token has expired and no new one could be issued yet: "+ready.Message)
+			st.keptTokenExpired() {
+			reason, message := ready.Reason, ready.Message
+			if f := st.lastFailure; f != nil && f.reason != "" {
+				reason, message = f.reason, f.message
+			}
+			setReady(tok, metav1.ConditionFalse, v1alpha1.ReasonExpired, expiredMessage(st, reason, message))
 		}
 		return st.untilExpiry(d.After)
 	}
@@ -140,13 +143,17 @@ func (r *ArtifactoryTokenReconciler) recordFailure(ctx context.Context, tok *v1a
 	s.LastFailureTime = &metav1.Time{Time: st.now}
 	retryAfter, _ := artifactory.RetryAfter(err)
 	r.failures.set(tok.UID, failure{attempts: s.FailedAttempts, at: st.now, retryAfter: retryAfter,
-		server: st.serverKey(), generation: tok.Generation, local: localReasons[reason]})
+		server: st.serverKey(), generation: tok.Generation, local: localReasons[reason],
+		reason: reason, message: message})
 
-	if st.liveTokenKept() {
+	switch {
+	case st.liveTokenKept():
 		setReady(tok, metav1.ConditionTrue, v1alpha1.ReasonRenewalFailing, fmt.Sprintf(
 			"The Secret keeps its live token until it expires, but it cannot be renewed (%s): %s",
 			reason, message))
-	} else {
+	case st.keptTokenExpired():
+		setReady(tok, metav1.ConditionFalse, v1alpha1.ReasonExpired, expiredMessage(st, reason, message))
+	default:
 		setReady(tok, metav1.ConditionFalse, reason, message)
 	}
 
@@ -155,6 +162,12 @@ func (r *ArtifactoryTokenReconciler) recordFailure(ctx context.Context, tok *v1a
 		"failedAttempts", s.FailedAttempts)
 
 	return st.untilExpiry(issuance.RetryWait(s.FailedAttempts, retryAfter))
+}
+
+// expiredMessage says the Secret's token expired and why no new one came.
+func expiredMessage(st *state, reason, message string) string {
+	return fmt.Sprintf("The Secret's token expired at %s and no new one could be issued yet (%s): %s",
+		st.record.ExpiresAt.UTC().Format(time.RFC3339), reason, message)
 }
 
 // untilExpiry shortens a wait so that a live token kept through failures is
