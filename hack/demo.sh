@@ -67,7 +67,8 @@ wait_for 15 "the emulator" curl -fsS "http://127.0.0.1:$port/artifactory/api/sys
 step "Installing the CRDs (kubectl apply -k config/crd)"
 "$kubectl" apply -k config/crd
 "$kubectl" wait --for=condition=Established --timeout=30s \
-  crd/artifactorytokens.artifactory.token-operator.dev crd/artifactories.artifactory.token-operator.dev
+  crd/artifactorytokens.artifactory.token-operator.dev crd/artifactories.artifactory.token-operator.dev \
+  crd/clusterartifactories.artifactory.token-operator.dev
 
 step "Starting the manager (bin/manager)"
 bin/manager --metrics-bind-address=0 --health-probe-bind-address=0 >"$work/manager.log" 2>&1 &
@@ -80,7 +81,7 @@ for f in config/samples/*.yaml; do cat "$f"; echo "---"; done |
 step "Waiting for the token to be Ready"
 "$kubectl" wait -n default --for=condition=Ready --timeout=60s artifactorytoken/ci-reader
 
-step "kubectl get artifactories,artifactorytokens"
+step "kubectl get artifactories, then kubectl get artifactorytokens -o wide"
 "$kubectl" get -n default artifactories
 echo
 "$kubectl" get -n default artifactorytokens -o wide
