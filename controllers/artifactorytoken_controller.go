@@ -149,7 +149,11 @@ func (r *ArtifactoryTokenReconciler) mayIssue(ctx context.Context, tok *v1alpha1
 func (r *ArtifactoryTokenReconciler) issue(ctx context.Context, tok *v1alpha1.ArtifactoryToken,
 	st *state, out *outcome,
 ) (*connection, error) {
-	conn, err := r.Connector.connect(ctx, tok)
+	// The server as gathered, so that a failure records the state it met.
+	if st.server == nil {
+		return nil, missingServer(tok)
+	}
+	conn, err := r.Connector.connectServer(ctx, st.server)
 	if err != nil {
 		return nil, err
 	}

@@ -92,7 +92,7 @@ func (c *Connector) serverFor(ctx context.Context, tok *v1alpha1.ArtifactoryToke
 	if ref.Kind == v1alpha1.KindClusterArtifactory {
 		var ca v1alpha1.ClusterArtifactory
 		if err := c.Cache.Get(ctx, types.NamespacedName{Name: ref.Name}, &ca); err != nil {
-			return nil, notFound(err, fmt.Sprintf("ClusterArtifactory %q not found", ref.Name))
+			return nil, notFound(err, missingServer(tok).message)
 		}
 		return c.clusterServer(&ca), nil
 	}
@@ -100,7 +100,7 @@ func (c *Connector) serverFor(ctx context.Context, tok *v1alpha1.ArtifactoryToke
 	var art v1alpha1.Artifactory
 	key := types.NamespacedName{Namespace: tok.Namespace, Name: ref.Name}
 	if err := c.Cache.Get(ctx, key, &art); err != nil {
-		return nil, notFound(err, fmt.Sprintf("Artifactory %q not found in namespace %q", ref.Name, tok.Namespace))
+		return nil, notFound(err, missingServer(tok).message)
 	}
 	return namespacedServer(&art), nil
 }
@@ -119,6 +119,16 @@ func (c *Connector) clusterServer(ca *v1alpha1.ClusterArtifactory) *server {
 	}
 }
 
+// missingServer says the token's server does not exist.
+func missingServer(tok *v1alpha1.ArtifactoryToken) *blocked {
+	ref := tok.Spec.ArtifactoryRef
+	message := fmt.Sprintf("Artifactory %q not found in namespace %q", ref.Name, tok.Namespace)
+	if ref.Kind == v1alpha1.KindClusterArtifactory {
+		message = fmt.Sprintf("ClusterArtifactory %q not found", ref.Name)
+	}
+	return &blocked{v1alpha1.ReasonArtifactoryNotFound, message}
+}
+
 func notFound(err error, message string) error {
 	if apierrors.IsNotFound(err) {
 		return &blocked{v1alpha1.ReasonArtifactoryNotFound, message}
@@ -132,6 +142,12 @@ func (c *Connector) connect(ctx context.Context, tok *v1alpha1.ArtifactoryToken)
 	if err != nil {
 		return nil, err
 	}
+	return c.connectServer(ctx, srv)
+}
+
+// connectServer is srv, as already read, ready to mint with the API its
+// probe chose.
+func (c *Connector) connectServer(ctx context.Context, srv *server) (*connection, error) {
 	if b := srv.ready(); b != nil {
 		return nil, b
 	}
